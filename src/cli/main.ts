@@ -1,0 +1,125 @@
+import { Command, Option } from 'commander';
+import { loadConfig, type Config, ConfigError } from '../config';
+import { searchAttributeCliSpecs } from '../domain/search-attributes';
+
+/** Errors a user can act on: printed as one line, exit code 1. */
+class UserError extends Error {}
+
+const program = new Command();
+program
+  .name('trunkflow')
+  .description('The RDO delivery pipeline as durable Temporal workflows')
+  .option('-c, --config <file>', 'configuration file (default: $TRUNKFLOW_CONFIG or ./trunkflow.yaml)')
+  .showHelpAfterError();
+
+function config(): Config {
+  return loadConfig(program.opts<{ config?: string }>().config);
+}
+
+program
+  .command('packages')
+  .description('print the packages rdoinfo resolves for a release')
+  .option('-r, --release <name>', 'release (default: the configured one)')
+  .option('--rdoinfo <dir>', 'rdoinfo checkout (default: the configured one)')
+  .option('--json', 'print JSON')
+  .action(async (opts: { release?: string; rdoinfo?: string; json?: boolean }) => {
+    const { loadRdoinfoDir } = await import('../activities/rdoinfo-files');
+    const { packagesForRelease } = await import('../domain/rdoinfo');
+    const cfg = config();
+    const packages = packagesForRelease(loadRdoinfoDir(opts.rdoinfo ?? cfg.rdoinfo.path, cfg.rdoinfo.entry), opts.release ?? cfg.rdoinfo.release);
+    if (opts.json) {
+      process.stdout.write(`${JSON.stringify(packages, null, 2)}\n`);
+    } else {
+      for (const p of packages) process.stdout.write(`${p.name}\t${p.component ?? '-'}\t${p.upstream}\n`);
+    }
+  });
+
+program
+  .command('migrate')
+  .description('apply pending database migrations')
+  .action(async () => {
+    const { createPool } = await import('../db/pool');
+    const { migrate } = await import('../db/migrate');
+    const pool = createPool(config().database.url, 1);
+    try {
+      const applied = await migrate(pool);
+      console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+    } finally {
+      await pool.end();
+    }
+  });
+
+program
+  .command('worker')
+  .description('run a worker for the configured task queues')
+  .action(async () => {
+    const { runProcesses } = await import('./serve');
+    await runProcesses(config(), { worker: true, api: false });
+  });
+
+program
+  .command('api')
+  .description('run the HTTP API server')
+  .action(async () => {
+    const { runProcesses } = await import('./serve');
+    await runProcesses(config(), { worker: false, api: true });
+  });
+
+program
+  .command('serve')
+  .description('migrate, then run the worker and the API server, and sync the packages of the configured release')
+  .option('--no-sync', 'do not start syncPackages')
+  .action(async (opts: { sync: boolean }) => {
+    const { runProcesses } = await import('./serve');
+    await runProcesses(config(), { worker: true, api: true, syncRelease: opts.sync });
+  });
+
+program
+  .command('sync-packages')
+  .description('run the syncPackages workflow for a release and wait for it')
+  .option('-r, --release <name>', 'release (default: the configured one)')
+  .action(async (opts: { release?: string }) => {
+    const { startSyncPackages } = await import('./serve');
+    const cfg = config();
+    const result = await startSyncPackages(cfg, opts.release ?? cfg.rdoinfo.release, true);
+    console.log(JSON.stringify(result));
+  });
+
+program
+  .command('status')
+  .description('show where the local stack is and whether each part answers')
+  .option('--json', 'print JSON')
+  .action(async (opts: { json?: boolean }) => {
+    const { stackStatus } = await import('./status');
+    const status = await stackStatus(config());
+    if (opts.json) {
+      process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
+    } else {
+      for (const [part, s] of Object.entries(status)) {
+        console.log(`${part.padEnd(9)} ${s.up ? 'up  ' : 'DOWN'} ${s.url}${s.detail ? `  (${s.detail})` : ''}`);
+      }
+    }
+    if (!Object.values(status).every((s) => s.up)) process.exitCode = 3;
+  });
+
+program
+  .command('search-attributes')
+  .description('print the custom search attributes as Name=Type, one a line')
+  .action(() => {
+    for (const spec of searchAttributeCliSpecs()) console.log(spec);
+  });
+
+program
+  .command('bundle')
+  .description('prebuild the workflow bundle (run by npm run build)')
+  .addOption(new Option('--out <file>', 'target file'))
+  .action(async (opts: { out?: string }) => {
+    const { writeWorkflowBundle } = await import('../worker');
+    await writeWorkflowBundle(opts.out);
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  const message = err instanceof ConfigError || err instanceof UserError ? err.message : `trunkflow: ${(err as Error).message ?? String(err)}`;
+  console.error(message.split('\n').length > 1 && err instanceof ConfigError ? message : message.split('\n')[0]);
+  process.exit(1);
+});

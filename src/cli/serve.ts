@@ -1,0 +1,83 @@
+import { WorkflowIdConflictPolicy } from '@temporalio/client';
+import type { Config } from '../config';
+import { connectClient } from '../client';
+import { createPool } from '../db/pool';
+import { migrate } from '../db/migrate';
+import { createApiServer } from '../api/server';
+import { startWorker, type RunningWorker } from '../worker';
+import { syncPackages } from '../workflows';
+import { syncPackagesWorkflowId } from '../workflows/sync-packages';
+import { Release, Stage } from '../domain/search-attributes';
+import type { SyncPackagesResult } from '../activities/packages';
+
+/** Starts syncPackages for a release (attaching to a running one) and optionally waits. */
+export async function startSyncPackages(config: Config, release: string, wait: boolean): Promise<SyncPackagesResult | string> {
+  const { client, connection } = await connectClient(config);
+  try {
+    const handle = await client.workflow.start(syncPackages, {
+      workflowId: syncPackagesWorkflowId(release),
+      taskQueue: config.temporal.taskQueues.orchestration,
+      args: [{ release }],
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      typedSearchAttributes: [
+        { key: Release, value: release },
+        { key: Stage, value: 'sync-packages' },
+      ],
+      staticSummary: `Sync rdoinfo packages of ${release}`,
+    });
+    return wait ? await handle.result() : handle.workflowId;
+  } finally {
+    await connection.close();
+  }
+}
+
+/**
+ * Runs the worker and/or the API server in this process until SIGINT/SIGTERM,
+ * then stops both cleanly (the worker finishes its in-flight tasks first).
+ */
+export async function runProcesses(config: Config, parts: { worker: boolean; api: boolean; syncRelease?: boolean }): Promise<void> {
+  const pool = createPool(config.database.url);
+  await migrate(pool);
+  let worker: RunningWorker | undefined;
+  const api = parts.api ? createApiServer({ pool, config }) : undefined;
+  try {
+    if (parts.worker) worker = await startWorker(config);
+    if (api) await api.listen({ host: config.http.host, port: config.http.port });
+  } catch (err) {
+    await worker?.shutdown();
+    await api?.close();
+    await pool.end();
+    throw err;
+  }
+  console.log(`trunkflow running (${config.source})`);
+  if (worker) console.log(`  worker:     task queues ${config.temporal.taskQueues.orchestration} on ${config.temporal.address}`);
+  if (api) console.log(`  API:        ${config.http.publicUrl}/api/health`);
+  console.log(`  Temporal UI: ${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows`);
+
+  if (parts.syncRelease) {
+    const release = config.rdoinfo.release;
+    startSyncPackages(config, release, true).then(
+      (result) => {
+        const r = result as SyncPackagesResult;
+        console.log(`  syncPackages(${release}): ${r.packages} packages recorded (${r.added.length} new, ${r.removed.length} removed)`);
+      },
+      (err: Error) => console.error(`  syncPackages(${release}) failed: ${err.message}`),
+    );
+  }
+
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      console.log(`\n${signal}: stopping`);
+      resolve();
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    worker?.done.catch((err: Error) => {
+      console.error(`worker stopped: ${err.message}`);
+      resolve();
+    });
+  });
+  await Promise.allSettled([worker?.shutdown(), api?.close()]);
+  await pool.end();
+  console.log('stopped');
+}

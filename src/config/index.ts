@@ -1,0 +1,178 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { z } from 'zod';
+
+/** The project root: where `npm start` runs and embedded defaults are relative to. */
+export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+
+const nonEmpty = z.string().min(1);
+
+/**
+ * The one configuration file. Every section has embedded defaults, so an absent
+ * file runs the local profile; unknown keys are errors, so a typo never passes
+ * silently as a default.
+ */
+export const ConfigSchema = z.strictObject({
+  temporal: z
+    .strictObject({
+      address: nonEmpty.default('127.0.0.1:7233'),
+      namespace: nonEmpty.default('default'),
+      uiUrl: z.url().default('http://127.0.0.1:8233'),
+      taskQueues: z
+        .strictObject({
+          orchestration: nonEmpty.default('trunkflow'),
+          builds: nonEmpty.default('trunkflow-builds'),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  database: z
+    .strictObject({
+      url: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').default('postgres://postgres@127.0.0.1:55432/trunkflow'),
+    })
+    .prefault({}),
+  paths: z
+    .strictObject({
+      data: nonEmpty.default('.data'),
+      repos: nonEmpty.optional(),
+      images: nonEmpty.optional(),
+      logs: nonEmpty.optional(),
+    })
+    .prefault({}),
+  http: z
+    .strictObject({
+      host: nonEmpty.default('127.0.0.1'),
+      port: z.coerce.number().int().min(0).max(65535).default(8080),
+      /** Public URL of the API server; repo files point at `<publicUrl>/repos`. */
+      publicUrl: z.url().optional(),
+    })
+    .prefault({}),
+  rdoinfo: z
+    .strictObject({
+      path: nonEmpty.default('../shared/data/rdoinfo'),
+      entry: nonEmpty.default('rdo-full.yml'),
+      release: nonEmpty.default('flamingo'),
+    })
+    .prefault({}),
+  drivers: z
+    .strictObject({
+      build: z.enum(['rpmbuild', 'mock', 'simulated']).default('rpmbuild'),
+      review: z.enum(['gerrit', 'localgit']).default('localgit'),
+      registry: z.enum(['oci']).default('oci'),
+      mail: z.enum(['smtp']).default('smtp'),
+    })
+    .prefault({}),
+});
+
+type RawConfig = z.infer<typeof ConfigSchema>;
+
+export interface Config extends RawConfig {
+  /** Absolute paths, resolved against the config file's directory (or the project root). */
+  paths: RawConfig['paths'] & { data: string; repos: string; images: string; logs: string };
+  http: RawConfig['http'] & { publicUrl: string };
+  /** Where the configuration came from, for messages. */
+  source: string;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Environment variables that override the file, as dotted paths into the schema. */
+export const ENV_OVERRIDES: Record<string, string> = {
+  TEMPORAL_ADDRESS: 'temporal.address',
+  TEMPORAL_NAMESPACE: 'temporal.namespace',
+  TEMPORAL_UI_URL: 'temporal.uiUrl',
+  TRUNKFLOW_TASK_QUEUE: 'temporal.taskQueues.orchestration',
+  TRUNKFLOW_BUILD_TASK_QUEUE: 'temporal.taskQueues.builds',
+  DATABASE_URL: 'database.url',
+  TRUNKFLOW_DATA_DIR: 'paths.data',
+  TRUNKFLOW_HTTP_HOST: 'http.host',
+  TRUNKFLOW_HTTP_PORT: 'http.port',
+  TRUNKFLOW_PUBLIC_URL: 'http.publicUrl',
+  TRUNKFLOW_RDOINFO: 'rdoinfo.path',
+  TRUNKFLOW_RELEASE: 'rdoinfo.release',
+  TRUNKFLOW_BUILD_DRIVER: 'drivers.build',
+  TRUNKFLOW_REVIEW_DRIVER: 'drivers.review',
+};
+
+function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
+  const keys = dotted.split('.');
+  let node = target;
+  for (const key of keys.slice(0, -1)) {
+    const next = node[key];
+    if (next === undefined || next === null) node[key] = {};
+    else if (typeof next !== 'object' || Array.isArray(next)) return; // the schema reports the wrong type
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1]] = value;
+}
+
+function formatIssues(source: string, error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const field = issue.path.length ? issue.path.join('.') : '(top level)';
+      return `${source}: ${field}: ${issue.message}`;
+    })
+    .join('\n');
+}
+
+/** Validates raw (parsed YAML) settings plus environment overrides into a Config. */
+export function buildConfig(raw: unknown, source: string, baseDir: string, env: NodeJS.ProcessEnv = process.env): Config {
+  if (raw !== null && raw !== undefined && (typeof raw !== 'object' || Array.isArray(raw))) {
+    throw new ConfigError(`${source}: (top level): expected a mapping of settings`);
+  }
+  const merged: Record<string, unknown> = structuredClone((raw ?? {}) as Record<string, unknown>);
+  for (const [variable, dotted] of Object.entries(ENV_OVERRIDES)) {
+    const value = env[variable];
+    if (value !== undefined && value !== '') setPath(merged, dotted, value);
+  }
+  const parsed = ConfigSchema.safeParse(merged);
+  if (!parsed.success) throw new ConfigError(formatIssues(source, parsed.error));
+  const cfg = parsed.data;
+  const data = path.resolve(baseDir, cfg.paths.data);
+  return {
+    ...cfg,
+    paths: {
+      ...cfg.paths,
+      data,
+      repos: path.resolve(baseDir, cfg.paths.repos ?? path.join(data, 'repos')),
+      images: path.resolve(baseDir, cfg.paths.images ?? path.join(data, 'images')),
+      logs: path.resolve(baseDir, cfg.paths.logs ?? path.join(data, 'logs')),
+    },
+    rdoinfo: { ...cfg.rdoinfo, path: path.resolve(baseDir, cfg.rdoinfo.path) },
+    http: { ...cfg.http, publicUrl: cfg.http.publicUrl ?? `http://${cfg.http.host}:${cfg.http.port}` },
+    source,
+  };
+}
+
+/**
+ * Loads the configuration: the file named by `explicitPath`, else $TRUNKFLOW_CONFIG,
+ * else ./trunkflow.yaml when present, else the embedded defaults.
+ */
+export function loadConfig(explicitPath?: string, env: NodeJS.ProcessEnv = process.env): Config {
+  const named = explicitPath ?? env.TRUNKFLOW_CONFIG;
+  const candidate = named ?? path.join(process.cwd(), 'trunkflow.yaml');
+  if (!named && !fs.existsSync(candidate)) {
+    return buildConfig({}, 'embedded defaults', PROJECT_ROOT, env);
+  }
+  const file = path.resolve(candidate);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`${file}: cannot read the configuration file: ${(err as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (err) {
+    const where = err instanceof YAMLParseError && err.linePos ? ` (line ${err.linePos[0].line})` : '';
+    throw new ConfigError(`${file}${where}: invalid YAML: ${(err as Error).message.split('\n')[0]}`);
+  }
+  return buildConfig(raw, file, path.dirname(file), env);
+}

@@ -1,0 +1,64 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleOption } from '@temporalio/worker';
+import type { Config } from './config';
+import { createPool } from './db/pool';
+import { createActivities } from './activities';
+
+/** Where `npm run build` writes the prebuilt workflow bundle. */
+export const WORKFLOW_BUNDLE_PATH = path.resolve(__dirname, '..', 'dist', 'workflow-bundle.js');
+export const WORKFLOWS_PATH = require.resolve('./workflows');
+
+/** Bundles the workflow code once, at build time, so workers start without webpack. */
+export async function writeWorkflowBundle(target = WORKFLOW_BUNDLE_PATH): Promise<void> {
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  fs.writeFileSync(target, code);
+}
+
+const quietBundlerLogger = {
+  log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined,
+  warn: (message: string) => console.warn(message), error: (message: string) => console.error(message),
+};
+
+function workflowSource(): WorkflowBundleOption | { workflowsPath: string } {
+  // Tests run from sources (no build step); every other start uses the prebuilt bundle.
+  if (process.env.TRUNKFLOW_WORKFLOWS_FROM_SOURCE === '1' || !fs.existsSync(WORKFLOW_BUNDLE_PATH)) {
+    return { workflowsPath: WORKFLOWS_PATH };
+  }
+  return { codePath: WORKFLOW_BUNDLE_PATH };
+}
+
+export interface RunningWorker {
+  /** Resolves when every worker has stopped. */
+  done: Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+/** Starts the workers of every configured task queue and returns once they poll. */
+export async function startWorker(config: Config): Promise<RunningWorker> {
+  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const pool = createPool(config.database.url);
+  const source = workflowSource();
+  const orchestration = await Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueues.orchestration,
+    ...('codePath' in source ? { workflowBundle: source } : source),
+    activities: createActivities({ pool, config }),
+  });
+  const workers = [orchestration];
+  const done = Promise.all(workers.map((w) => w.run())).then(
+    () => undefined,
+  ).finally(async () => {
+    await pool.end().catch(() => undefined);
+    await connection.close().catch(() => undefined);
+  });
+  return {
+    done,
+    async shutdown() {
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+      await done;
+    },
+  };
+}
