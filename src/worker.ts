@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Config } from './config';
 import { createPool } from './db/pool';
-import { createActivities } from './activities';
+import { Client, Connection } from '@temporalio/client';
+import { createActivities, createBuildActivities } from './activities';
 
 /** Where `npm run build` writes the prebuilt workflow bundle. */
 export const WORKFLOW_BUNDLE_PATH = path.resolve(__dirname, '..', 'dist', 'workflow-bundle.js');
@@ -35,23 +36,46 @@ export interface RunningWorker {
   shutdown(): Promise<void>;
 }
 
-/** Starts the workers of every configured task queue and returns once they poll. */
-export async function startWorker(config: Config): Promise<RunningWorker> {
+export interface WorkerRoles {
+  /** Workflows and light activities. */
+  orchestration: boolean;
+  /** Build activities; run this role on build hosts. */
+  builds: boolean;
+}
+
+/** Starts the workers of the configured task queues and returns once they poll. */
+export async function startWorker(config: Config, roles: WorkerRoles = { orchestration: true, builds: true }): Promise<RunningWorker> {
   const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const clientConnection = await Connection.connect({ address: config.temporal.address });
+  const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
   const pool = createPool(config.database.url);
-  const source = workflowSource();
-  const orchestration = await Worker.create({
-    connection,
-    namespace: config.temporal.namespace,
-    taskQueue: config.temporal.taskQueues.orchestration,
-    ...('codePath' in source ? { workflowBundle: source } : source),
-    activities: createActivities({ pool, config }),
-  });
-  const workers = [orchestration];
+  const workers: Worker[] = [];
+  if (roles.orchestration) {
+    const source = workflowSource();
+    workers.push(await Worker.create({
+      connection,
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueues.orchestration,
+      ...('codePath' in source ? { workflowBundle: source } : source),
+      activities: createActivities({ pool, config, client }),
+    }));
+  }
+  if (roles.builds) {
+    // One build per slot of the widest trunk: builds are CPU-bound processes.
+    const slots = Math.max(1, ...config.trunks.map((t) => t.buildSlots));
+    workers.push(await Worker.create({
+      connection,
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueues.builds,
+      activities: createBuildActivities({ pool, config }),
+      maxConcurrentActivityTaskExecutions: slots,
+    }));
+  }
   const done = Promise.all(workers.map((w) => w.run())).then(
     () => undefined,
   ).finally(async () => {
     await pool.end().catch(() => undefined);
+    await clientConnection.close().catch(() => undefined);
     await connection.close().catch(() => undefined);
   });
   return {

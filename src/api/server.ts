@@ -1,10 +1,21 @@
+import * as fs from 'node:fs';
+import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
 import type { Config } from '../config';
+import type { TrunkPackage } from '../domain/trunk-build';
+import { packagesForPush, parseGerritRefUpdated, parseGithubPush, WebhookError, type RepoPush } from '../domain/webhooks';
+
+/** What the API needs of the trunks: their packages, and a way to ask for discovery. */
+export interface TrunkControl {
+  packages(trunk: string): Promise<TrunkPackage[]>;
+  discover(trunk: string, packages: string[], reason: string): Promise<string>;
+}
 
 export interface ApiDeps {
   pool: Pool;
   config: Config;
+  trunks?: TrunkControl;
   logger?: boolean;
 }
 
@@ -29,6 +40,38 @@ export function createApiServer(deps: ApiDeps): FastifyInstance {
     return { result: rows[0].any ? 'ok' : 'ok, no commits in DB' };
   };
   app.get('/api/health', health);
+
+  // Push webhooks: discovery of the touched packages starts at once, not at the next schedule.
+  const onPush = async (push: RepoPush) => {
+    if (!deps.trunks) throw Object.assign(new Error('this API server does not steer trunks'), { statusCode: 503 });
+    const started: Array<{ trunk: string; packages: string[] }> = [];
+    for (const t of deps.config.trunks) {
+      const names = packagesForPush(push, await deps.trunks.packages(t.name)).map((p) => p.name);
+      if (names.length === 0) continue;
+      await deps.trunks.discover(t.name, names, `${push.source} push to ${push.project}${push.branch ? ` (${push.branch})` : ''}`);
+      started.push({ trunk: t.name, packages: names });
+    }
+    return { project: push.project, branch: push.branch, discovery: started };
+  };
+  const parsed = (parse: (b: unknown) => RepoPush, body: unknown) => {
+    try {
+      return parse(body);
+    } catch (err) {
+      if (err instanceof WebhookError) throw Object.assign(new Error(`invalid payload: ${err.message}`), { statusCode: 400 });
+      throw err;
+    }
+  };
+  app.post('/api/webhooks/gerrit', async (request, reply) => reply.status(202).send(await onPush(parsed(parseGerritRefUpdated, request.body))));
+  app.post('/api/webhooks/github', async (request, reply) => {
+    const event = request.headers['x-github-event'];
+    if (event === 'ping') return reply.status(200).send({ result: 'pong' });
+    if (event !== undefined && event !== 'push') return reply.status(400).send({ message: `X-GitHub-Event: only "push" is handled, got "${String(event)}"` });
+    return reply.status(202).send(await onPush(parsed(parseGithubPush, request.body)));
+  });
+
+  // Each trunk's repos/ (hashed repos, current, consistent, reports), as DLRN's web server serves them.
+  fs.mkdirSync(deps.config.paths.repos, { recursive: true });
+  void app.register(fastifyStatic, { root: deps.config.paths.repos, prefix: '/repos/', index: false, list: true, dotfiles: 'deny' });
 
   return app;
 }

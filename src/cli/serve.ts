@@ -3,12 +3,15 @@ import type { Config } from '../config';
 import { connectClient } from '../client';
 import { createPool } from '../db/pool';
 import { migrate } from '../db/migrate';
-import { createApiServer } from '../api/server';
+import type { Pool } from 'pg';
+import { createApiServer, type TrunkControl } from '../api/server';
+import { createTrunkActivities } from '../activities/trunk';
 import { startWorker, type RunningWorker } from '../worker';
 import { syncPackages } from '../workflows';
 import { syncPackagesWorkflowId } from '../workflows/sync-packages';
 import { Release, Stage } from '../domain/search-attributes';
 import type { SyncPackagesResult } from '../activities/packages';
+import { ensureSchedules, signalDiscovery } from '../activities/trunk-control';
 
 /** Starts syncPackages for a release (attaching to a running one) and optionally waits. */
 export async function startSyncPackages(config: Config, release: string, wait: boolean): Promise<SyncPackagesResult | string> {
@@ -31,6 +34,19 @@ export async function startSyncPackages(config: Config, release: string, wait: b
   }
 }
 
+/** The API's view of the trunks: package lists from rdoinfo, discovery through Temporal. */
+async function apiTrunkControl(config: Config, pool: Pool): Promise<{ trunks: TrunkControl; close(): Promise<void> }> {
+  const { client, connection } = await connectClient(config);
+  const activities = createTrunkActivities({ pool, config });
+  return {
+    trunks: {
+      packages: (trunk) => activities.listTrunkPackages(trunk),
+      discover: (trunk, packages, reason) => signalDiscovery(client, config, trunk, packages, reason),
+    },
+    close: () => connection.close(),
+  };
+}
+
 /**
  * Runs the worker and/or the API server in this process until SIGINT/SIGTERM,
  * then stops both cleanly (the worker finishes its in-flight tasks first).
@@ -39,7 +55,8 @@ export async function runProcesses(config: Config, parts: { worker: boolean; api
   const pool = createPool(config.database.url);
   await migrate(pool);
   let worker: RunningWorker | undefined;
-  const api = parts.api ? createApiServer({ pool, config }) : undefined;
+  const control = parts.api ? await apiTrunkControl(config, pool) : undefined;
+  const api = parts.api ? createApiServer({ pool, config, trunks: control?.trunks }) : undefined;
   try {
     if (parts.worker) worker = await startWorker(config);
     if (api) await api.listen({ host: config.http.host, port: config.http.port });
@@ -53,6 +70,20 @@ export async function runProcesses(config: Config, parts: { worker: boolean; api
   if (worker) console.log(`  worker:     task queues ${config.temporal.taskQueues.orchestration} on ${config.temporal.address}`);
   if (api) console.log(`  API:        ${config.http.publicUrl}/api/health`);
   console.log(`  Temporal UI: ${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows`);
+
+  if (parts.worker && parts.syncRelease) {
+    // Each trunk: its discovery Schedule (created once) and a first discovery now.
+    const { client, connection } = await connectClient(config);
+    try {
+      await ensureSchedules(client, config);
+      for (const t of config.trunks) await signalDiscovery(client, config, t.name, undefined, 'start-up');
+      for (const t of config.trunks) {
+        console.log(`  trunk ${t.name}:  ${config.http.publicUrl}/repos/${t.name}/  (consistent/${t.reponame}.repo once every package is green)`);
+      }
+    } finally {
+      await connection.close();
+    }
+  }
 
   if (parts.syncRelease) {
     const release = config.rdoinfo.release;
@@ -78,6 +109,7 @@ export async function runProcesses(config: Config, parts: { worker: boolean; api
     });
   });
   await Promise.allSettled([worker?.shutdown(), api?.close()]);
+  await control?.close();
   await pool.end();
   console.log('stopped');
 }

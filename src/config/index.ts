@@ -9,6 +9,47 @@ export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 const nonEmpty = z.string().min(1);
 
 /**
+ * A trunk is one (release, distro) pair DLRN would build with one projects.ini:
+ * where its packages come from, which branches and target it builds, and how.
+ */
+export const TrunkSchema = z.strictObject({
+  /** Short name, used in workflow IDs, repo paths (`repos/<name>/`) and the Trunk search attribute. */
+  name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'lowercase letters, digits, ".", "_" and "-" only'),
+  /** rdoinfo release tag whose packages this trunk builds. */
+  release: nonEmpty,
+  distro: nonEmpty.default('el9'),
+  /** Generate the local demo packages (git histories and their rdoinfo) under <data>/demo. */
+  demo: z.boolean().default(false),
+  /** rdoinfo checkout for this trunk; the global one when absent (the demo's own for demo trunks). */
+  rdoinfo: z.strictObject({ path: nonEmpty, entry: nonEmpty.default('rdo.yml') }).optional(),
+  sourceBranch: nonEmpty.default('master'),
+  distroBranch: nonEmpty.default('rpm-master'),
+  /** mock config name, for the mock build driver. */
+  target: nonEmpty.default('centos9'),
+  /** Public URL of this trunk's repos/ (DLRN's baseurl); `<http.publicUrl>/repos/<name>` when absent. */
+  baseurl: z.url().optional(),
+  reponame: nonEmpty.default('delorean'),
+  buildSlots: z.coerce.number().int().min(1).max(256).default(4),
+  maxRetries: z.coerce.number().int().min(0).max(20).default(3),
+  fallbackToMaster: z.boolean().default(true),
+  nonfallbackBranches: z.array(nonEmpty).default(['^master$', '^rpm-master$']),
+  useComponents: z.boolean().default(false),
+  includeSrpmInRepo: z.boolean().default(true),
+  /** Discovery cadence of the trunk's Temporal Schedule (DLRN's cron runs every 5 minutes). */
+  schedule: z.string().regex(/^\d+[smh]$/, 'a duration like 30s, 5m or 1h').default('5m'),
+  /** Overrides drivers.build for this trunk. */
+  buildDriver: z.enum(['rpmbuild', 'mock', 'simulated']).optional(),
+  simulated: z
+    .strictObject({ durationMs: z.coerce.number().int().min(0).default(2000), failPattern: nonEmpty.optional() })
+    .prefault({}),
+  /** Reviews for failed builds: on by default (DLRN's `gerrit` option). */
+  reviews: z.boolean().default(true),
+  reviewTopic: nonEmpty.default('rdo-FTBFS'),
+});
+
+export type TrunkConfig = z.infer<typeof TrunkSchema>;
+
+/**
  * The one configuration file. Every section has embedded defaults, so an absent
  * file runs the local profile; unknown keys are errors, so a typo never passes
  * silently as a default.
@@ -55,6 +96,25 @@ export const ConfigSchema = z.strictObject({
       release: nonEmpty.default('flamingo'),
     })
     .prefault({}),
+  trunks: z.array(TrunkSchema).prefault([{ name: 'demo', release: 'demo', demo: true, buildSlots: 2, schedule: '5m' }]),
+  mail: z
+    .strictObject({
+      /** SMTP server; no mail is sent when unset (DLRN's `smtpserver`). */
+      host: nonEmpty.optional(),
+      port: z.coerce.number().int().min(1).max(65535).default(25),
+      secure: z.boolean().default(false),
+      user: nonEmpty.optional(),
+      password: nonEmpty.optional(),
+      from: nonEmpty.default('trunkflow@localhost'),
+    })
+    .prefault({}),
+  gerrit: z
+    .strictObject({
+      url: z.url(),
+      user: nonEmpty,
+      password: nonEmpty,
+    })
+    .optional(),
   drivers: z
     .strictObject({
       build: z.enum(['rpmbuild', 'mock', 'simulated']).default('rpmbuild'),
@@ -135,6 +195,11 @@ export function buildConfig(raw: unknown, source: string, baseDir: string, env: 
   if (!parsed.success) throw new ConfigError(formatIssues(source, parsed.error));
   const cfg = parsed.data;
   const data = path.resolve(baseDir, cfg.paths.data);
+  const names = new Set<string>();
+  for (const [i, trunk] of cfg.trunks.entries()) {
+    if (names.has(trunk.name)) throw new ConfigError(`${source}: trunks.${i}.name: "${trunk.name}" is used by another trunk`);
+    names.add(trunk.name);
+  }
   return {
     ...cfg,
     paths: {

@@ -311,10 +311,13 @@ function resolveAll(merged: Dict, packages: Map<string, Entry>, tag?: string): P
 
 function resolvePackage(e: Entry, defaults: Dict, configs: Dict, tag?: string): PackageRecord {
   const entry = e.value;
-  let pkg: Dict = { ...defaults };
+  // Name errors by the package name once known, until then by the entry's own
+  // (unsubstituted) name or its project.
+  let label = typeof entry.name === 'string' && !entry.name.includes('%') ? entry.name : (entry.project as string);
   const fail = (detail: string, file = filesOf(e).join(', ')): never => {
-    throw new RdoinfoError(detail, file, typeof pkg.name === 'string' ? pkg.name : (entry.project as string));
+    throw new RdoinfoError(detail, file, label);
   };
+  let pkg: Dict = { ...defaults };
   if ('conf' in entry) {
     const conf = entry.conf;
     if (typeof conf !== 'string' || !Object.hasOwn(configs, conf)) {
@@ -340,6 +343,7 @@ function resolvePackage(e: Entry, defaults: Dict, configs: Dict, tag?: string): 
   // distroinfo's own requirements.
   if (!('name' in pkg)) fail("missing required field 'name'");
   if (typeof pkg.name !== 'string') fail("'name' must be a string");
+  label = pkg.name as string;
   if (typeof pkg.project !== 'string') fail("missing required field 'project'");
   const maints = pkg.maintainers;
   if (maints === undefined) fail("missing required field 'maintainers'");

@@ -1,2 +1,6 @@
 // Every workflow the worker registers; one file per pipeline.
 export { syncPackages } from './sync-packages';
+export { trunk } from './trunk';
+export { discoverTrunk } from './discover-trunk';
+export { buildPackage } from './build-package';
+export { triggerDiscovery } from './trigger-discovery';

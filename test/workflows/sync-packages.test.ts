@@ -23,7 +23,7 @@ describe('syncPackages workflow', () => {
       connection,
       taskQueue: stack.taskQueue,
       workflowsPath: WORKFLOWS_PATH,
-      activities: createActivities({ pool: stack.pool, config: stack.config }),
+      activities: createActivities({ pool: stack.pool, config: stack.config, client: stack.client }),
       maxCachedWorkflows: 0, // every task replays the whole history: nondeterminism shows at once
     });
     const workflowId = uniqueName('sync-packages:flamingo');
@@ -59,7 +59,7 @@ describe('syncPackages workflow', () => {
       connection,
       taskQueue: stack.taskQueue,
       workflowsPath: WORKFLOWS_PATH,
-      activities: createActivities({ pool: stack.pool, config: stack.config }),
+      activities: createActivities({ pool: stack.pool, config: stack.config, client: stack.client }),
     });
     const before = await stack.pool.query<{ n: string }>('SELECT count(*) AS n FROM packages');
     await worker.runUntil(async () => {

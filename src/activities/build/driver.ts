@@ -1,0 +1,55 @@
+/**
+ * Build drivers: turn a source RPM into binary RPMs in an output directory,
+ * like DLRN's build_package(). On success outDir holds the RPMs (the .src.rpm
+ * included) and the empty `installed` marker; on failure they throw with the
+ * log tail and leave no marker.
+ */
+import { createMockDriver } from './mock';
+import { createRpmbuildDriver } from './rpmbuild';
+import { createSimulatedDriver } from './simulated';
+
+export interface BuildRequest {
+  srpm: string;
+  outDir: string;
+  /** Build output is appended here (DLRN: <outDir>/rpmbuild.log). */
+  logFile: string;
+  signal?: AbortSignal;
+  onProgress?: (d: string) => void;
+}
+
+export interface BuildResult {
+  /** Absolute paths in outDir, incl. the .src.rpm. */
+  rpms: string[];
+}
+
+export interface BuildDriver {
+  readonly name: string;
+  build(req: BuildRequest): Promise<BuildResult>;
+}
+
+export interface BuildDriverConfig {
+  driver: 'rpmbuild' | 'mock' | 'simulated';
+  /** mock -r argument (a config name or path); required for mock. */
+  mockConfig?: string;
+  /** DLRN's install_after_build (mock --postinstall); default true. */
+  installAfterBuild?: boolean;
+  simulated?: {
+    durationMs: number;
+    /** Regex over the srpm file name: matching builds fail with an error log. */
+    failPattern?: string;
+  };
+}
+
+export function createBuildDriver(cfg: BuildDriverConfig): BuildDriver {
+  switch (cfg.driver) {
+    case 'rpmbuild':
+      return createRpmbuildDriver();
+    case 'mock':
+      if (!cfg.mockConfig) throw new Error("build driver 'mock' needs mockConfig");
+      return createMockDriver({ config: cfg.mockConfig, installAfterBuild: cfg.installAfterBuild });
+    case 'simulated':
+      return createSimulatedDriver(cfg.simulated ?? { durationMs: 0 });
+    default:
+      throw new Error(`unknown build driver '${String((cfg as { driver: unknown }).driver)}'`);
+  }
+}

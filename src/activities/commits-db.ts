@@ -1,0 +1,125 @@
+import type { Pool, PoolClient } from 'pg';
+import type { CommitRow } from '../domain/trunk/types';
+
+type Db = Pool | PoolClient;
+
+/** A build row as DLRN's `commits` table holds it (plus the trunk). */
+export interface CommitInsert {
+  trunk: string;
+  projectName: string;
+  commitHash: string;
+  distroHash: string;
+  extendedHash: string | null;
+  dtCommit: number;
+  dtDistro: number;
+  dtBuild: number;
+  repoDir: string;
+  distgitDir: string;
+  commitBranch: string;
+  status: 'SUCCESS' | 'FAILED' | 'RETRY';
+  component: string | null;
+  artifacts: string | null;
+  notes: string;
+  versionsCsv: string | null;
+}
+
+export interface StoredCommit extends CommitRow {
+  notes: string | null;
+  versionsCsv: string | null;
+  dtBuild: number | null;
+}
+
+const COLUMNS = `id, type, status, project_name, commit_hash, distro_hash, extended_hash, dt_commit, dt_build,
+  commit_branch, component, artifacts, notes, versions_csv`;
+
+function toRow(r: Record<string, unknown>): StoredCommit {
+  return {
+    id: r.id as number,
+    type: r.type as string,
+    status: r.status as string,
+    projectName: r.project_name as string,
+    commitHash: r.commit_hash as string,
+    distroHash: r.distro_hash as string,
+    extendedHash: (r.extended_hash as string | null) ?? null,
+    dtCommit: (r.dt_commit as number) ?? 0,
+    dtBuild: (r.dt_build as number | null) ?? null,
+    commitBranch: (r.commit_branch as string | null) ?? null,
+    component: (r.component as string | null) ?? null,
+    artifacts: (r.artifacts as string | null) ?? null,
+    notes: (r.notes as string | null) ?? null,
+    versionsCsv: (r.versions_csv as string | null) ?? null,
+  };
+}
+
+/** Every build row of one package of a trunk, oldest first (commit selection reads them all). */
+export async function packageRows(db: Db, trunk: string, projectName: string): Promise<StoredCommit[]> {
+  const { rows } = await db.query(`SELECT ${COLUMNS} FROM commits WHERE trunk = $1 AND project_name = $2 ORDER BY id`, [trunk, projectName]);
+  return rows.map(toRow);
+}
+
+export async function insertCommit(db: Db, c: CommitInsert): Promise<number> {
+  const { rows } = await db.query<{ id: number }>(
+    `INSERT INTO commits (trunk, type, project_name, commit_hash, distro_hash, extended_hash, dt_commit, dt_distro, dt_build,
+       repo_dir, distgit_dir, commit_branch, status, component, artifacts, notes, versions_csv)
+     VALUES ($1, 'rpm', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
+    [c.trunk, c.projectName, c.commitHash, c.distroHash, c.extendedHash, c.dtCommit, c.dtDistro, c.dtBuild, c.repoDir,
+      c.distgitDir, c.commitBranch, c.status, c.component, c.artifacts, c.notes, c.versionsCsv],
+  );
+  return rows[0].id;
+}
+
+/** Each package's newest row of the trunk (RETRY included: DLRN counts it as a failure). */
+export async function latestPerProject(db: Db, trunk: string): Promise<StoredCommit[]> {
+  const { rows } = await db.query(
+    `SELECT DISTINCT ON (project_name) ${COLUMNS} FROM commits WHERE trunk = $1 AND type = 'rpm' ORDER BY project_name, id DESC`, [trunk]);
+  return rows.map(toRow);
+}
+
+/** Each package's newest SUCCESS row of the trunk, not purged: whose RPMs a new repo links. */
+export async function latestSuccessPerProject(db: Db, trunk: string): Promise<StoredCommit[]> {
+  const { rows } = await db.query(
+    `SELECT DISTINCT ON (project_name) ${COLUMNS} FROM commits
+      WHERE trunk = $1 AND type = 'rpm' AND status = 'SUCCESS' AND flags & 2 = 0 ORDER BY project_name, id DESC`, [trunk]);
+  return rows.map(toRow);
+}
+
+/** The newest builds of a trunk, for report.html. */
+export async function recentCommits(db: Db, trunk: string, limit: number): Promise<StoredCommit[]> {
+  const { rows } = await db.query(`SELECT ${COLUMNS} FROM commits WHERE trunk = $1 ORDER BY id DESC LIMIT $2`, [trunk, limit]);
+  return rows.map(toRow);
+}
+
+export async function insertVote(db: Db, v: { commitId: number; ciName: string; vote: boolean; timestamp: number; component: string | null; url?: string; notes?: string }): Promise<void> {
+  await db.query(
+    `INSERT INTO civotes (commit_id, ci_name, ci_url, ci_vote, ci_in_progress, timestamp, notes, component)
+     VALUES ($1, $2, $3, $4, false, $5, $6, $7)`,
+    [v.commitId, v.ciName, v.url ?? '', v.vote, v.timestamp, v.notes ?? '', v.component],
+  );
+}
+
+export async function lastEmail(db: Db, projectName: string): Promise<number> {
+  const { rows } = await db.query<{ last_email: number }>('SELECT last_email FROM projects WHERE project_name = $1', [projectName]);
+  return rows[0]?.last_email ?? 0;
+}
+
+export async function setLastEmail(db: Db, projectName: string, epoch: number): Promise<void> {
+  await db.query(
+    `INSERT INTO projects (project_name, last_email) VALUES ($1, $2)
+     ON CONFLICT (project_name) DO UPDATE SET last_email = EXCLUDED.last_email`, [projectName, epoch]);
+}
+
+/** Removes a build row and its votes in one transaction (DLRN's recheck deletes the FAILED row). */
+export async function deleteCommit(pool: Pool, id: number): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('DELETE FROM civotes WHERE commit_id = $1', [id]);
+    await client.query('DELETE FROM commits WHERE id = $1', [id]);
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK');
+    throw err;
+  } finally {
+    client.release();
+  }
+}

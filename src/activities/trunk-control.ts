@@ -1,0 +1,86 @@
+import {
+  ScheduleAlreadyRunning,
+  ScheduleOverlapPolicy,
+  type Client,
+} from '@temporalio/client';
+import type { Config, TrunkConfig } from '../config';
+import { Stage, Trunk } from '../domain/search-attributes';
+import { discoverSignal, recheckSignal, trunkWorkflowId } from '../workflows/messages';
+
+/** The trunk workflow's start options: one per trunk, started on first use. */
+function trunkStart(config: Config, t: TrunkConfig) {
+  return {
+    workflowId: trunkWorkflowId(t.name),
+    taskQueue: config.temporal.taskQueues.orchestration,
+    args: [{ trunk: t.name, buildSlots: t.buildSlots, maxRetries: t.maxRetries, buildTaskQueue: config.temporal.taskQueues.builds }] as const,
+    typedSearchAttributes: [{ key: Trunk, value: t.name }, { key: Stage, value: 'trunk' }],
+    staticSummary: `Trunk ${t.name} (${t.release}/${t.distro})`,
+  };
+}
+
+function findTrunk(config: Config, name: string): TrunkConfig {
+  const t = config.trunks.find((x) => x.name === name);
+  if (!t) throw new Error(`unknown trunk "${name}"; configured: ${config.trunks.map((x) => x.name).join(', ')}`);
+  return t;
+}
+
+/** Asks a trunk to discover new commits now (all packages, or some), starting it if needed. */
+export async function signalDiscovery(client: Client, config: Config, trunk: string, packages: string[] | undefined, reason: string): Promise<string> {
+  const t = findTrunk(config, trunk);
+  const handle = await client.workflow.signalWithStart('trunk', {
+    ...trunkStart(config, t),
+    args: [...trunkStart(config, t).args],
+    signal: discoverSignal,
+    signalArgs: [{ packages, reason }],
+  });
+  return handle.workflowId;
+}
+
+/** `trunkflow recheck`: asks the trunk to rebuild a package whose latest build FAILED. */
+export async function signalRecheck(client: Client, config: Config, trunk: string, packageName: string): Promise<void> {
+  const t = findTrunk(config, trunk);
+  await client.workflow.signalWithStart('trunk', {
+    ...trunkStart(config, t),
+    args: [...trunkStart(config, t).args],
+    signal: recheckSignal,
+    signalArgs: [{ packageName }],
+  });
+}
+
+/** Creates each trunk's discovery Schedule (DLRN's cron cadence) unless it exists. */
+export async function ensureSchedules(client: Client, config: Config): Promise<string[]> {
+  const created: string[] = [];
+  for (const t of config.trunks) {
+    const scheduleId = `discover:${t.name}`;
+    try {
+      await client.schedule.create({
+        scheduleId,
+        spec: { intervals: [{ every: t.schedule as `${number}m` }] },
+        action: {
+          type: 'startWorkflow',
+          workflowType: 'triggerDiscovery',
+          args: [{ trunk: t.name, reason: 'schedule' }],
+          taskQueue: config.temporal.taskQueues.orchestration,
+          typedSearchAttributes: [{ key: Trunk, value: t.name }, { key: Stage, value: 'discover' }],
+        },
+        policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '10 minutes' },
+        state: { triggerImmediately: true, note: `trunkflow: discover new commits of trunk ${t.name}` },
+      });
+      created.push(scheduleId);
+    } catch (err) {
+      if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    }
+  }
+  return created;
+}
+
+/** Activities that steer trunks through the Temporal client (used by the trigger workflow). */
+export function createTrunkControlActivities(deps: { client: Client; config: Config }) {
+  return {
+    async signalTrunkDiscovery(trunk: string, packages: string[] | undefined, reason: string): Promise<string> {
+      return signalDiscovery(deps.client, deps.config, trunk, packages, reason);
+    },
+  };
+}
+
+export type TrunkControlActivities = ReturnType<typeof createTrunkControlActivities>;

@@ -1,0 +1,434 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Context } from '@temporalio/activity';
+import type { Pool } from 'pg';
+import type { Config, TrunkConfig } from '../config';
+import { packagesForRelease } from '../domain/rdoinfo';
+import type { BuildAttempt, BuildOutcome, BuildRequest, PostBuildResult, TrunkPackage } from '../domain/trunk-build';
+import { branchFallbackRefs } from '../domain/trunk/branches';
+import { classifyBuildFailure, findKnownError } from '../domain/trunk/build-errors';
+import { newCommitsToBuild, planGitLog, shouldRecheck } from '../domain/trunk/commit-selection';
+import { computeFailures, latestStatusByPackage } from '../domain/trunk/consistency';
+import { shardedCommitDir } from '../domain/trunk/hashes';
+import { parseSpecVersion, releaseString, tagBasedVersion } from '../domain/trunk/release-number';
+import { buildVersionsCsvRows, commitYaml, repoFileContent, versionsCsv } from '../domain/trunk/repo-files';
+import { packageStatuses, reportHtml, statusReportCsv, statusReportHtml } from '../domain/trunk/reports';
+import { lastLines, shouldSendMail } from '../domain/notifications';
+import { createBuildDriver } from './build/driver';
+import { buildSrpm } from './build/srpm';
+import * as db from './commits-db';
+import { generateDemoTrunk } from './demo';
+import { commitsSince, describeVersion, exportTree, git, resolveBranch, syncClone } from './git';
+import { createMailer } from './mail';
+import { loadRdoinfoDir } from './rdoinfo-files';
+import { atomicSymlink, createRepo } from './repos';
+import { createReviewDriver } from './review/driver';
+
+/** DLRN shows the latest 300 builds in report.html. */
+const REPORT_LENGTH = 300;
+
+export interface TrunkActivityDeps {
+  pool: Pool;
+  config: Config;
+}
+
+/** Where one trunk keeps its files. */
+export function trunkPaths(config: Config, trunk: string) {
+  return {
+    repos: path.join(config.paths.repos, trunk),
+    git: path.join(config.paths.data, 'git', trunk),
+    work: path.join(config.paths.data, 'work', trunk),
+    demo: path.join(config.paths.data, 'demo'),
+  };
+}
+
+export function trunkBaseurl(config: Config, t: TrunkConfig): string {
+  return t.baseurl ?? `${config.http.publicUrl}/repos/${t.name}`;
+}
+
+function heartbeat(detail: string): void {
+  try {
+    Context.current().heartbeat(detail);
+  } catch {
+    // Called outside an activity (tests, CLI): nothing to report to.
+  }
+}
+
+function cancellationSignal(): AbortSignal | undefined {
+  try {
+    return Context.current().cancellationSignal;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Activities of the trunk builder, wired to the database and the configuration. */
+export function createTrunkActivities(deps: TrunkActivityDeps) {
+  const { pool, config } = deps;
+
+  const trunkConfig = (name: string): TrunkConfig => {
+    const t = config.trunks.find((x) => x.name === name);
+    if (!t) throw new Error(`trunk "${name}" is not configured (${config.source}: trunks)`);
+    return t;
+  };
+
+  // rdoinfo is re-read at most once a minute per trunk: post-builds need the package list too.
+  const packageCache = new Map<string, { at: number; packages: TrunkPackage[] }>();
+  async function packagesOf(name: string): Promise<TrunkPackage[]> {
+    const cached = packageCache.get(name);
+    if (cached && Date.now() - cached.at < 60_000) return cached.packages;
+    const t = trunkConfig(name);
+    let dir = t.rdoinfo?.path ?? config.rdoinfo.path;
+    let entry = t.rdoinfo?.entry ?? config.rdoinfo.entry;
+    if (t.demo) {
+      const demo = await generateDemoTrunk(trunkPaths(config, name).demo);
+      dir = demo.rdoinfoDir;
+      entry = 'rdo.yml';
+    }
+    const packages = packagesForRelease(loadRdoinfoDir(dir, entry), t.release).map((p): TrunkPackage => {
+      const tagOverrides = (p.tags[t.release] ?? {}) as Record<string, unknown>;
+      const pick = (key: string) => (tagOverrides[key] ?? p.extra[key]) as string | undefined;
+      return {
+        name: p.name,
+        project: p.project,
+        upstream: p.upstream,
+        distgit: p['master-distgit'],
+        maintainers: p.maintainers,
+        component: p.component ?? null,
+        sourceBranch: pick('source-branch') ?? t.sourceBranch,
+        distroBranch: pick('distro-branch') ?? t.distroBranch,
+      };
+    });
+    packageCache.set(name, { at: Date.now(), packages });
+    return packages;
+  }
+
+  const cloneDirs = (trunk: string, pkg: string) => {
+    const git = trunkPaths(config, trunk).git;
+    return { upstream: path.join(git, pkg), distgit: path.join(git, `${pkg}_distro`) };
+  };
+
+  return {
+    async listTrunkPackages(trunk: string): Promise<TrunkPackage[]> {
+      return packagesOf(trunk);
+    },
+
+    /** DLRN's getinfo for one package: fetch both repositories, list what is new. */
+    async discoverPackageCommits(trunk: string, pkg: TrunkPackage): Promise<BuildRequest[]> {
+      const t = trunkConfig(trunk);
+      const dirs = cloneDirs(trunk, pkg.name);
+      const signal = cancellationSignal();
+      heartbeat(`fetching ${pkg.upstream}`);
+      await syncClone(pkg.upstream, dirs.upstream, { signal });
+      heartbeat(`fetching ${pkg.distgit}`);
+      await syncClone(pkg.distgit, dirs.distgit, { signal });
+      const fallback = { source: t.sourceBranch, fallbackToMaster: t.fallbackToMaster, nonfallbackBranches: t.nonfallbackBranches };
+      const source = await resolveBranch(dirs.upstream, branchFallbackRefs(pkg.sourceBranch, fallback));
+      const distgit = await resolveBranch(dirs.distgit, branchFallbackRefs(pkg.distroBranch, { ...fallback, source: t.distroBranch }));
+      const rows = await db.packageRows(pool, trunk, pkg.name);
+      const plan = planGitLog(rows, { sourceBranch: source.branch });
+      const candidates = await commitsSince(dirs.upstream, source.ref, plan.headOnly ? null : plan.after, { signal });
+      const { toBuild } = newCommitsToBuild({
+        projectName: pkg.name,
+        plan,
+        candidates: candidates.map((c) => ({ sha: c.sha, ctime: c.ctime })),
+        distgit: { hash: distgit.sha, time: distgit.ctime },
+        rows,
+        commitBranch: source.branch,
+        component: t.useComponents ? pkg.component : null,
+      });
+      return toBuild.map((c) => ({
+        trunk,
+        release: t.release,
+        packageName: pkg.name,
+        project: pkg.project,
+        commitHash: c.commitHash,
+        distroHash: c.distroHash,
+        extendedHash: c.extendedHash,
+        dtCommit: c.dtCommit,
+        dtDistro: c.dtDistro,
+        commitBranch: c.commitBranch,
+        component: c.component,
+        maintainers: pkg.maintainers,
+      }));
+    },
+
+    /**
+     * Builds one triple into its hashed repo dir: exact checkouts, tarball,
+     * Version/Release as DLRN sets them, SRPM, then RPMs through the build driver.
+     * A failed build is a result (RETRY or FAILED), not an activity error.
+     */
+    async buildCommit(req: BuildRequest, retriesSoFar: number): Promise<BuildAttempt> {
+      const t = trunkConfig(req.trunk);
+      const paths = trunkPaths(config, req.trunk);
+      const repoDir = shardedCommitDir({ ...req, component: req.component });
+      const outDir = path.join(paths.repos, repoDir);
+      const logFile = path.join(outDir, 'rpmbuild.log');
+      const dtBuild = Math.floor(Date.now() / 1000);
+      fs.rmSync(outDir, { recursive: true, force: true });
+      fs.mkdirSync(outDir, { recursive: true });
+      const work = fs.mkdtempSync(path.join(fs.mkdirSync(paths.work, { recursive: true }) ?? paths.work, `${req.packageName}-`));
+      const signal = cancellationSignal();
+      const base = { dtBuild, repoDir, logPath: path.join(repoDir, 'rpmbuild.log') };
+      try {
+        const dirs = cloneDirs(req.trunk, req.packageName);
+        const pkg = (await packagesOf(req.trunk)).find((p) => p.name === req.packageName);
+        if (!pkg) throw new Error(`package ${req.packageName} is no longer in trunk ${req.trunk}`);
+        // Another build host may not have the clones yet; fetching is incremental.
+        await syncClone(pkg.upstream, dirs.upstream, { signal });
+        await syncClone(pkg.distgit, dirs.distgit, { signal });
+        const upstreamTree = path.join(work, 'upstream');
+        const distgitTree = path.join(work, 'distgit');
+        await exportTree(dirs.upstream, req.commitHash, upstreamTree, { signal });
+        await exportTree(dirs.distgit, req.distroHash, distgitTree, { signal });
+        const spec = fs.readdirSync(distgitTree).find((f) => f.endsWith('.spec'));
+        if (!spec) throw new Error(`no .spec file in ${pkg.distgit} at ${req.distroHash}`);
+        const describeTag = await describeVersion(dirs.upstream, req.commitHash);
+        const describe = describeTag === null ? null : (await git(dirs.upstream, ['describe', '--tags', req.commitHash])).trim();
+        const version = tagBasedVersion({
+          describeTag,
+          describe,
+          specVersion: parseSpecVersion(fs.readFileSync(path.join(distgitTree, spec), 'utf8')),
+        }).version;
+        const release = releaseString({ dtBuild, commitHash: req.commitHash });
+        heartbeat('building the source RPM');
+        const { srpm } = await buildSrpm({
+          upstreamDir: upstreamTree, distgitDir: distgitTree, specFile: spec, project: req.project,
+          version, release, outDir: work, logFile, signal,
+        });
+        const driver = createBuildDriver({ driver: t.buildDriver ?? config.drivers.build, mockConfig: t.target, simulated: t.simulated });
+        const { rpms } = await driver.build({ srpm, outDir, logFile, signal, onProgress: heartbeat });
+        const relRpms = rpms.map((r) => `repos/${path.join(repoDir, path.basename(r))}`);
+        const nvr = path.basename(srpm).replace(/\.src\.rpm$/, '');
+        return { ok: true, rpms: relRpms, nvr, ...base };
+      } catch (err) {
+        if (signal?.aborted) throw err; // cancelled: let Temporal see the cancellation
+        const message = (err as Error).message;
+        const log = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '';
+        const status = classifyBuildFailure(`${log}\n${message}`, retriesSoFar, t.maxRetries);
+        fs.appendFileSync(path.join(outDir, 'notes.log'), `${new Date().toISOString()} ${status}: ${message}\n`);
+        const known = findKnownError(`${log}\n${message}`);
+        return {
+          ok: false, rpms: [], nvr: null, ...base,
+          failure: { status, reason: known ? `known error: ${known.pattern}` : message.split('\n')[0], logTail: lastLines(`${log}\n${message}`, 40) },
+        };
+      } finally {
+        fs.rmSync(work, { recursive: true, force: true });
+      }
+    },
+
+    /** DLRN's recheck: deletes the latest processed row when it is FAILED, so discovery lists it again. */
+    async forgetFailedBuild(trunk: string, packageName: string): Promise<boolean> {
+      const decision = shouldRecheck(await db.packageRows(pool, trunk, packageName));
+      if (!decision.recheck || decision.reason !== 'failed') return false;
+      await db.deleteCommit(pool, decision.deleteRowId);
+      return true;
+    },
+
+    /** A transient failure with retries left: a RETRY row, as DLRN adds one per retry. */
+    async recordRetry(req: BuildRequest, attempt: BuildAttempt): Promise<number> {
+      return db.insertCommit(pool, {
+        trunk: req.trunk, projectName: req.packageName, commitHash: req.commitHash, distroHash: req.distroHash,
+        extendedHash: req.extendedHash, dtCommit: req.dtCommit, dtDistro: req.dtDistro, dtBuild: attempt.dtBuild,
+        repoDir: cloneDirs(req.trunk, req.packageName).upstream, distgitDir: cloneDirs(req.trunk, req.packageName).distgit,
+        commitBranch: req.commitBranch, status: 'RETRY', component: req.component, artifacts: null,
+        notes: attempt.failure?.reason ?? 'retry', versionsCsv: null,
+      });
+    },
+
+    /**
+     * DLRN's post_build + process_build_result, run one at a time per trunk by
+     * the trunk workflow: record the row, complete the repo dir (links to every
+     * other package's latest RPMs, versions.csv, repodata, .repo, commit.yaml),
+     * move `current` and, when every package is green, `consistent`.
+     */
+    async postBuild(outcome: BuildOutcome): Promise<PostBuildResult> {
+      const result: PostBuildResult = {
+        status: outcome.status, commitId: null, repoUrl: null, currentMoved: false, consistentMoved: false,
+        failures: 0, mailDue: false, reviewDue: false, mailed: false, reviewUrl: null,
+      };
+      if (outcome.status === 'CANCELLED' || !outcome.attempt) return result;
+      const req = outcome.request;
+      const t = trunkConfig(req.trunk);
+      const paths = trunkPaths(config, req.trunk);
+      const attempt = outcome.attempt;
+      const outDir = path.join(paths.repos, attempt.repoDir);
+      const dirs = cloneDirs(req.trunk, req.packageName);
+      const packages = await packagesOf(req.trunk);
+      const baseurl = trunkBaseurl(config, t);
+      const row: db.CommitInsert = {
+        trunk: req.trunk, projectName: req.packageName, commitHash: req.commitHash, distroHash: req.distroHash,
+        extendedHash: req.extendedHash, dtCommit: req.dtCommit, dtDistro: req.dtDistro, dtBuild: attempt.dtBuild,
+        repoDir: dirs.upstream, distgitDir: dirs.distgit, commitBranch: req.commitBranch,
+        status: outcome.status, component: req.component, artifacts: null, notes: '', versionsCsv: null,
+      };
+
+      if (outcome.status === 'FAILED') {
+        const previous = (await db.packageRows(pool, req.trunk, req.packageName)).filter((r) => r.status !== 'RETRY').pop();
+        row.notes = attempt.failure?.reason ?? 'build failed';
+        result.commitId = await db.insertCommit(pool, row);
+        result.reviewDue = t.reviews && (!previous || previous.status === 'SUCCESS');
+        result.mailDue = Boolean(config.mail.host) && shouldSendMail(await db.lastEmail(pool, req.packageName), Math.floor(Date.now() / 1000));
+        result.failures = -1;
+        await writeReports(req.trunk);
+        return result;
+      }
+
+      const others = await db.latestSuccessPerProject(pool, req.trunk);
+      const latest = await db.latestPerProject(pool, req.trunk);
+      const otherRows = [...others, ...latest].filter((r) => r.projectName !== req.packageName);
+      const csv = buildVersionsCsvRows({
+        built: { projectName: req.packageName, type: 'rpm', commitHash: req.commitHash, distroHash: req.distroHash,
+          extendedHash: req.extendedHash, component: req.component, dtBuild: attempt.dtBuild },
+        builtRpms: attempt.rpms,
+        packages: packages.map((p) => ({ name: p.name, upstream: p.upstream, 'master-distgit': p.distgit, component: p.component })),
+        rows: otherRows,
+        useComponents: t.useComponents,
+      });
+      for (const artifact of csv.symlinkArtifacts) {
+        const target = path.join(paths.repos, artifact.replace(/^repos\//, ''));
+        const link = path.join(outDir, path.basename(artifact));
+        if (!fs.existsSync(link)) fs.symlinkSync(path.relative(outDir, target), link);
+      }
+      fs.writeFileSync(path.join(outDir, 'versions.csv'), versionsCsv(csv.rows));
+      heartbeatSafe('createrepo_c');
+      await createRepo(outDir, { includeSrpm: t.includeSrpmInRepo });
+      fs.writeFileSync(path.join(outDir, `${t.reponame}.repo`), repoFileContent({
+        reponame: t.reponame, project: req.packageName, commitHash: req.commitHash, baseurl,
+        shardedDir: attempt.repoDir, component: req.component, useComponents: t.useComponents,
+      }));
+      row.artifacts = attempt.rpms.join(',');
+      row.notes = 'OK';
+      row.versionsCsv = `repos/${attempt.repoDir}/versions.csv`;
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        result.commitId = await db.insertCommit(client, row);
+        const failures = computeFailures({
+          packages: packages.map((p) => ({ name: p.name, component: p.component })),
+          built: { name: req.packageName, component: req.component },
+          latestStatus: latestStatusByPackage(latest.filter((r) => r.projectName !== req.packageName)),
+          useComponents: t.useComponents,
+        });
+        result.failures = failures.failures;
+        if (failures.failures === 0) {
+          await db.insertVote(client, { commitId: result.commitId, ciName: 'consistent', vote: true, timestamp: attempt.dtBuild, component: req.component });
+        }
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK');
+        throw err;
+      } finally {
+        client.release();
+      }
+      fs.writeFileSync(path.join(outDir, 'commit.yaml'), commitYaml({
+        id: result.commitId, type: 'rpm', status: 'SUCCESS', projectName: req.packageName, commitHash: req.commitHash,
+        distroHash: req.distroHash, extendedHash: req.extendedHash, dtCommit: req.dtCommit, dtBuild: attempt.dtBuild,
+        commitBranch: req.commitBranch, component: req.component, artifacts: row.artifacts, dtDistro: req.dtDistro,
+        dtExtended: null, repoDir: row.repoDir, distgitDir: row.distgitDir, notes: 'OK', flags: 0, versionsCsv: row.versionsCsv,
+      }));
+      // Links move last, once the directory is complete: new link, then rename.
+      const linkBase = t.useComponents && req.component ? path.join(paths.repos, 'component', req.component) : paths.repos;
+      fs.mkdirSync(linkBase, { recursive: true });
+      const target = path.relative(linkBase, outDir);
+      await atomicSymlink(target, path.join(linkBase, 'current'));
+      result.currentMoved = true;
+      if (result.failures === 0) {
+        await atomicSymlink(target, path.join(linkBase, 'consistent'));
+        result.consistentMoved = true;
+      }
+      result.repoUrl = `${baseurl}/${attempt.repoDir}`;
+      await writeReports(req.trunk);
+      return result;
+    },
+
+    /** Mails the maintainers of a failed build, at most once a day per package (projects.last_email). */
+    async notifyFailure(outcome: BuildOutcome): Promise<boolean> {
+      if (!config.mail.host) return false;
+      const now = Math.floor(Date.now() / 1000);
+      const req = outcome.request;
+      if (!shouldSendMail(await db.lastEmail(pool, req.packageName), now)) return false;
+      const t = trunkConfig(req.trunk);
+      const logPath = path.join(trunkPaths(config, req.trunk).repos, outcome.attempt?.logPath ?? '');
+      const mailer = createMailer({ host: config.mail.host, port: config.mail.port, secure: config.mail.secure, user: config.mail.user, password: config.mail.password, from: config.mail.from });
+      await mailer.sendBuildFailure({
+        packageName: req.packageName, release: req.release, trunk: t.sourceBranch, commitHash: req.commitHash,
+        distroHash: req.distroHash, maintainers: req.maintainers,
+        logUrl: `${trunkBaseurl(config, t)}/${outcome.attempt?.logPath ?? ''}`,
+        logTail: fs.existsSync(logPath) ? lastLines(fs.readFileSync(logPath, 'utf8'), 40) : (outcome.attempt?.failure?.logTail ?? ''),
+      });
+      await db.setLastEmail(pool, req.packageName, now);
+      return true;
+    },
+
+    /** Opens the rdo-FTBFS review on the package's distgit with the maintainers as reviewers. */
+    async openFtbfsReview(outcome: BuildOutcome): Promise<string> {
+      const req = outcome.request;
+      const t = trunkConfig(req.trunk);
+      const pkg = (await packagesOf(req.trunk)).find((p) => p.name === req.packageName);
+      const driver = config.drivers.review === 'gerrit'
+        ? createReviewDriver({ kind: 'gerrit', ...requireGerrit(config) })
+        : createReviewDriver({ kind: 'localgit', workDir: path.join(config.paths.data, 'reviews', req.trunk) });
+      const distgitDir = cloneDirs(req.trunk, req.packageName).distgit;
+      const review = await driver.openFtbfsReview({
+        packageName: req.packageName,
+        project: config.drivers.review === 'gerrit' ? gerritProject(pkg?.distgit ?? '') : (pkg?.distgit ?? distgitDir),
+        branch: pkg?.distroBranch ?? t.distroBranch,
+        specPath: `${req.packageName}.spec`,
+        commitHash: req.commitHash,
+        distroHash: req.distroHash,
+        topic: t.reviewTopic,
+        reviewers: req.maintainers,
+        logUrl: `${trunkBaseurl(config, t)}/${outcome.attempt?.logPath ?? ''}`,
+      });
+      return review.url;
+    },
+  };
+
+  function heartbeatSafe(detail: string) {
+    heartbeat(detail);
+  }
+
+  /** report.html (latest builds) and status_report.{html,csv}, from indexed queries, not a scan of repos/. */
+  async function writeReports(trunk: string): Promise<void> {
+    const reposDir = trunkPaths(config, trunk).repos;
+    fs.mkdirSync(reposDir, { recursive: true });
+    const recent = await db.recentCommits(pool, trunk, REPORT_LENGTH);
+    const latest = await db.latestPerProject(pool, trunk);
+    const packages = await packagesOf(trunk);
+    const writeAtomic = (name: string, text: string) => {
+      const tmp = path.join(reposDir, `.${name}.tmp`);
+      fs.writeFileSync(tmp, text);
+      fs.renameSync(tmp, path.join(reposDir, name));
+    };
+    const t = trunkConfig(trunk);
+    const page = { projectName: 'RDO', reponame: t.reponame, target: t.target, source: t.sourceBranch, packages };
+    // The newest rows plus each package's latest: enough for both reports, and bounded.
+    const rows = [...new Map([...recent, ...latest].map((r) => [r.id, r])).values()];
+    const statuses = packageStatuses(rows, packages, Math.floor(Date.now() / 1000));
+    writeAtomic('report.html', reportHtml(recent, page));
+    writeAtomic('status_report.html', statusReportHtml(statuses, page));
+    writeAtomic('status_report.csv', statusReportCsv(statuses));
+  }
+}
+
+function requireGerrit(config: Config) {
+  if (!config.gerrit) throw new Error(`${config.source}: gerrit: required when drivers.review is gerrit`);
+  return { url: config.gerrit.url, username: config.gerrit.user, password: config.gerrit.password };
+}
+
+/** `https://review.example.org/openstack/nova-distgit.git` → `openstack/nova-distgit`. */
+export function gerritProject(url: string): string {
+  try {
+    return new URL(url).pathname.replace(/^\/(r\/)?/, '').replace(/\.git$/, '');
+  } catch {
+    return url;
+  }
+}
+
+export function md5(text: string): string {
+  return createHash('md5').update(text).digest('hex');
+}
+
+export type TrunkActivities = ReturnType<typeof createTrunkActivities>;

@@ -1,0 +1,80 @@
+/**
+ * What flows between the trunk workflows and their activities: small records
+ * of hashes, names and paths (never logs or RPMs, which stay on disk).
+ */
+import type { BuildStatus } from './trunk/types';
+
+/** A package of a trunk, resolved from rdoinfo. */
+export interface TrunkPackage {
+  name: string;
+  project: string;
+  upstream: string;
+  distgit: string;
+  maintainers: string[];
+  component: string | null;
+  sourceBranch: string;
+  distroBranch: string;
+}
+
+/** One (commit_hash, distro_hash, extended_hash) triple of one package to build. */
+export interface BuildRequest {
+  trunk: string;
+  release: string;
+  packageName: string;
+  project: string;
+  commitHash: string;
+  distroHash: string;
+  extendedHash: string | null;
+  dtCommit: number;
+  dtDistro: number;
+  commitBranch: string;
+  component: string | null;
+  maintainers: string[];
+}
+
+/** What one build attempt produced. */
+export interface BuildAttempt {
+  ok: boolean;
+  /** Epoch seconds the attempt started (DLRN's dt_build). */
+  dtBuild: number;
+  /** Repo dir relative to the trunk's repos/ (the sharded commit dir). */
+  repoDir: string;
+  /** Built RPMs, relative to the trunk's repos/ (DLRN's `artifacts`). */
+  rpms: string[];
+  nvr: string | null;
+  /** Build log, relative to the trunk's repos/. */
+  logPath: string;
+  /** On failure: RETRY for a known transient error with retries left, else FAILED. */
+  failure?: { status: Exclude<BuildStatus, 'SUCCESS'>; reason: string; logTail: string };
+}
+
+/** Sent by a build workflow to its trunk workflow when it is done building. */
+export interface BuildOutcome {
+  request: BuildRequest;
+  buildWorkflowId: string;
+  /** CANCELLED: the build workflow was cancelled; nothing is recorded. */
+  status: 'SUCCESS' | 'FAILED' | 'CANCELLED';
+  attempt: BuildAttempt | null;
+  retries: number;
+}
+
+/** What post-build did, returned to the build workflow. */
+export interface PostBuildResult {
+  status: 'SUCCESS' | 'FAILED' | 'CANCELLED';
+  commitId: number | null;
+  repoUrl: string | null;
+  currentMoved: boolean;
+  consistentMoved: boolean;
+  /** Packages whose latest build is not SUCCESS, DLRN's `failures`. */
+  failures: number;
+  /** FAILED only: the maintainers have not been mailed within 24 h (DLRN's throttle). */
+  mailDue: boolean;
+  /** FAILED only: the previous build was SUCCESS or there was none, so a review is opened. */
+  reviewDue: boolean;
+  mailed: boolean;
+  reviewUrl: string | null;
+}
+
+export function buildKey(r: Pick<BuildRequest, 'packageName' | 'commitHash' | 'distroHash' | 'extendedHash'>): string {
+  return `${r.packageName}:${r.commitHash}_${r.distroHash}${r.extendedHash ? `_${r.extendedHash}` : ''}`;
+}

@@ -1,0 +1,83 @@
+/**
+ * Push notifications from code hosts, reduced to what discovery needs: which
+ * repository moved, and on which branch. Pure parsing and matching.
+ */
+
+export interface RepoPush {
+  source: 'gerrit' | 'github';
+  /** Project path as the host names it, e.g. `openstack/nova`. */
+  project: string;
+  /** Clone URLs the host gives, when it gives any. */
+  urls: string[];
+  branch: string | null;
+  newRev: string | null;
+}
+
+export class WebhookError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WebhookError';
+  }
+}
+
+function obj(value: unknown, field: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new WebhookError(`${field}: expected an object`);
+  return value as Record<string, unknown>;
+}
+
+function str(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value === '') throw new WebhookError(`${field}: expected a non-empty string`);
+  return value;
+}
+
+const branchOf = (ref: string) => (ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : ref.startsWith('refs/') ? null : ref);
+
+/** Gerrit's `ref-updated` stream event (as webhooks and the events plugin send it). */
+export function parseGerritRefUpdated(body: unknown): RepoPush {
+  const event = obj(body, 'body');
+  if (event.type !== 'ref-updated') throw new WebhookError(`type: expected "ref-updated", got ${JSON.stringify(event.type)}`);
+  const update = obj(event.refUpdate, 'refUpdate');
+  return {
+    source: 'gerrit',
+    project: str(update.project, 'refUpdate.project'),
+    urls: [],
+    branch: branchOf(str(update.refName, 'refUpdate.refName')),
+    newRev: typeof update.newRev === 'string' ? update.newRev : null,
+  };
+}
+
+/** GitHub's `push` event. */
+export function parseGithubPush(body: unknown): RepoPush {
+  const event = obj(body, 'body');
+  const repo = obj(event.repository, 'repository');
+  const urls = ['clone_url', 'html_url', 'git_url', 'ssh_url', 'url'].map((k) => repo[k]).filter((u): u is string => typeof u === 'string');
+  return {
+    source: 'github',
+    project: str(repo.full_name, 'repository.full_name'),
+    urls,
+    branch: branchOf(str(event.ref, 'ref')),
+    newRev: typeof event.after === 'string' ? event.after : null,
+  };
+}
+
+/** A repository URL reduced for comparison: no scheme, credentials, trailing slash or `.git`. */
+export function normalizeRepoUrl(url: string): string {
+  return url
+    .trim()
+    .replace(/^[a-z+]+:\/\/(?:[^@/]+@)?/i, '')
+    .replace(/^[^@/]+@([^:/]+):/, '$1/')
+    .replace(/\/+$/, '')
+    .replace(/\.git$/, '')
+    .toLowerCase();
+}
+
+/** The packages whose upstream or distgit the push touched. */
+export function packagesForPush<P extends { name: string; upstream: string; distgit: string }>(push: RepoPush, packages: readonly P[]): P[] {
+  const wanted = new Set(push.urls.map(normalizeRepoUrl));
+  const project = push.project.replace(/\.git$/, '').toLowerCase();
+  const touches = (url: string) => {
+    const n = normalizeRepoUrl(url);
+    return wanted.has(n) || n === project || n.endsWith(`/${project}`);
+  };
+  return packages.filter((p) => touches(p.upstream) || touches(p.distgit));
+}

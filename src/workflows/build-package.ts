@@ -1,0 +1,99 @@
+import {
+  CancellationScope,
+  condition,
+  getExternalWorkflowHandle,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { TrunkActivities } from '../activities/trunk';
+import type { BuildAttempt, BuildOutcome, BuildRequest, PostBuildResult } from '../domain/trunk-build';
+import { BuildStatus, CommitHash, Package, Release, RepoHash, Trunk } from '../domain/search-attributes';
+import { retryDelaySeconds } from '../domain/trunk/build-errors';
+import { buildFinishedSignal, postBuildDoneSignal, trunkWorkflowId } from './messages';
+
+const { recordRetry } = proxyActivities<TrunkActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { maximumInterval: '1 minute' },
+});
+
+export interface BuildPackageInput {
+  request: BuildRequest;
+  maxRetries: number;
+  buildTaskQueue: string;
+  /** Seconds to wait before a RETRY; DLRN waits for the next cron run. */
+  retryBaseSeconds?: number;
+}
+
+export interface BuildPackageResult extends PostBuildResult {
+  retries: number;
+}
+
+/**
+ * Builds one (commit, distro, extended) triple of one package. Its workflow ID
+ * is the triple, so a duplicate trigger starts nothing. Known transient errors
+ * become RETRY rows and are retried with backoff, up to maxRetries; the result
+ * goes to the trunk workflow, which serialises the post-build.
+ */
+export async function buildPackage(input: BuildPackageInput): Promise<BuildPackageResult> {
+  const req = input.request;
+  upsertSearchAttributes([
+    { key: Release, value: req.release },
+    { key: Trunk, value: req.trunk },
+    { key: Package, value: req.packageName },
+    { key: CommitHash, value: req.commitHash },
+    { key: RepoHash, value: `${req.commitHash}_${req.distroHash.slice(0, 8)}` },
+    { key: BuildStatus, value: 'BUILDING' },
+  ]);
+  let postBuild: PostBuildResult | undefined;
+  setHandler(postBuildDoneSignal, (result) => {
+    postBuild = result;
+  });
+  // Builds run on the build hosts' task queue.
+  const builds = proxyActivities<TrunkActivities>({
+    taskQueue: input.buildTaskQueue,
+    startToCloseTimeout: '4 hours',
+    // Long builds heartbeat; a dead build host is noticed within this.
+    heartbeatTimeout: '2 minutes',
+    // Infrastructure errors (a lost worker) retry; build failures are results, not errors.
+    retry: { initialInterval: '10 seconds', maximumInterval: '5 minutes', maximumAttempts: 5 },
+  });
+
+  let attempt: BuildAttempt | null = null;
+  let retries = 0;
+  let status: BuildOutcome['status'] = 'FAILED';
+  try {
+    for (;;) {
+      attempt = await builds.buildCommit(req, retries);
+      if (attempt.ok) {
+        status = 'SUCCESS';
+        break;
+      }
+      if (attempt.failure?.status === 'RETRY' && retries < input.maxRetries) {
+        await recordRetry(req, attempt);
+        retries += 1;
+        upsertSearchAttributes([{ key: BuildStatus, value: 'RETRY' }]);
+        await sleep(retryDelaySeconds(retries, { initialSeconds: input.retryBaseSeconds ?? 300 }) * 1000);
+        upsertSearchAttributes([{ key: BuildStatus, value: 'BUILDING' }]);
+        continue;
+      }
+      status = 'FAILED';
+      break;
+    }
+  } catch (err) {
+    if (!isCancellation(err)) throw err;
+    status = 'CANCELLED';
+  }
+  const outcome: BuildOutcome = { request: req, buildWorkflowId: workflowInfo().workflowId, status, attempt, retries };
+  // Even when cancelled, the trunk must hear of it, or the package stays blocked.
+  await CancellationScope.nonCancellable(async () => {
+    await getExternalWorkflowHandle(trunkWorkflowId(req.trunk)).signal(buildFinishedSignal, outcome);
+    upsertSearchAttributes([{ key: BuildStatus, value: status === 'CANCELLED' ? 'CANCELLED' : 'POST_BUILD' }]);
+    await condition(() => postBuild !== undefined);
+  });
+  upsertSearchAttributes([{ key: BuildStatus, value: postBuild!.status }]);
+  return { ...postBuild!, retries };
+}

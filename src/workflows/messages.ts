@@ -1,0 +1,27 @@
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { BuildOutcome, BuildRequest, PostBuildResult } from '../domain/trunk-build';
+
+/** Asks the trunk to look for new commits: every package, or the ones named. */
+export const discoverSignal = defineSignal<[{ packages?: string[]; reason: string }]>('discover');
+/** `trunkflow recheck`: rebuild the package if its latest build FAILED (DLRN's rule). */
+export const recheckSignal = defineSignal<[{ packageName: string }]>('recheck');
+/** New builds found outside the trunk's own discovery (recheck). */
+export const enqueueSignal = defineSignal<[BuildRequest[]]>('enqueue');
+/** A build workflow finished building; the trunk runs its post-build. */
+export const buildFinishedSignal = defineSignal<[BuildOutcome]>('buildFinished');
+/** The trunk finished the post-build of a build workflow's result. */
+export const postBuildDoneSignal = defineSignal<[PostBuildResult]>('postBuildDone');
+
+export interface TrunkStatus {
+  trunk: string;
+  queued: Array<{ packageName: string; commitHash: string; distroHash: string }>;
+  running: Array<{ packageName: string; workflowId: string }>;
+  postBuildsPending: number;
+  discovering: boolean;
+  builds: { succeeded: number; failed: number };
+}
+export const trunkStatusQuery = defineQuery<TrunkStatus>('status');
+
+export function trunkWorkflowId(trunk: string): string {
+  return `trunk:${trunk}`;
+}

@@ -1,0 +1,213 @@
+import {
+  ParentClosePolicy,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  executeChild,
+  getExternalWorkflowHandle,
+  log,
+  proxyActivities,
+  setHandler,
+  startChild,
+  upsertSearchAttributes,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { TrunkActivities } from '../activities/trunk';
+import { buildKey, type BuildOutcome, type BuildRequest } from '../domain/trunk-build';
+import { Stage, Trunk } from '../domain/search-attributes';
+import { buildWorkflowId } from '../domain/trunk/hashes';
+import { buildPackage } from './build-package';
+import { discoverTrunk } from './discover-trunk';
+import {
+  buildFinishedSignal,
+  discoverSignal,
+  enqueueSignal,
+  postBuildDoneSignal,
+  recheckSignal,
+  trunkStatusQuery,
+  type TrunkStatus,
+} from './messages';
+
+const { postBuild } = proxyActivities<TrunkActivities>({
+  startToCloseTimeout: '10 minutes',
+  retry: { initialInterval: '2 seconds', maximumInterval: '1 minute' },
+});
+const { forgetFailedBuild } = proxyActivities<TrunkActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['RecheckRefused'] },
+});
+const { notifyFailure, openFtbfsReview } = proxyActivities<TrunkActivities>({
+  startToCloseTimeout: '5 minutes', // DLRN gives submit_review.sh 300 s
+  retry: { initialInterval: '10 seconds', maximumInterval: '10 minutes', maximumAttempts: 10 },
+});
+
+/** How many recently finished builds the trunk remembers, to drop late duplicates. */
+const RECENT_KEYS = 5000;
+
+export interface TrunkState {
+  queue: BuildRequest[];
+  running: Record<string, string>; // package name -> build workflow id
+  finished: BuildOutcome[];
+  recentKeys: string[];
+  discovery: { all: boolean; packages: string[] } | null;
+  builds: { succeeded: number; failed: number };
+}
+
+export interface TrunkInput {
+  trunk: string;
+  buildSlots: number;
+  maxRetries: number;
+  buildTaskQueue: string;
+  retryBaseSeconds?: number;
+  /** Carried across continue-as-new. */
+  state?: TrunkState;
+}
+
+function emptyState(): TrunkState {
+  return { queue: [], running: {}, finished: [], recentKeys: [], discovery: null, builds: { succeeded: 0, failed: 0 } };
+}
+
+/**
+ * One long-lived workflow per trunk: the single place where builds are
+ * queued, started (one at a time per package, in commit order, up to the
+ * trunk's build slots) and post-processed, one after the other. DLRN does this
+ * under a file lock in one cron process; here it is durable and visible.
+ */
+export async function trunk(input: TrunkInput): Promise<void> {
+  const state = input.state ?? emptyState();
+  upsertSearchAttributes([{ key: Trunk, value: input.trunk }, { key: Stage, value: 'trunk' }]);
+  let discovering = false;
+  let postBuilding = false;
+
+  const known = (key: string) =>
+    state.queue.some((r) => buildKey(r) === key) ||
+    Object.values(state.running).includes(key) ||
+    state.finished.some((o) => buildKey(o.request) === key) ||
+    state.recentKeys.includes(key);
+  const enqueue = (requests: BuildRequest[]) => {
+    for (const request of requests) if (!known(buildKey(request))) state.queue.push(request);
+  };
+
+  setHandler(discoverSignal, ({ packages }) => {
+    const d = state.discovery ?? { all: false, packages: [] };
+    if (!packages) d.all = true;
+    else d.packages = [...new Set([...d.packages, ...packages])];
+    state.discovery = d;
+  });
+  setHandler(enqueueSignal, enqueue);
+  setHandler(recheckSignal, async ({ packageName }) => {
+    // DLRN's rule: only a FAILED latest build is rechecked; its row goes, so discovery lists the commit again.
+    const removed = await forgetFailedBuild(input.trunk, packageName);
+    if (!removed) return;
+    state.recentKeys = state.recentKeys.filter((k) => !k.startsWith(`${packageName}:`));
+    const d = state.discovery ?? { all: false, packages: [] };
+    if (!d.packages.includes(packageName)) d.packages.push(packageName);
+    state.discovery = d;
+  });
+  setHandler(buildFinishedSignal, (outcome) => {
+    state.finished.push(outcome);
+  });
+  setHandler(trunkStatusQuery, (): TrunkStatus => ({
+    trunk: input.trunk,
+    queued: state.queue.map((r) => ({ packageName: r.packageName, commitHash: r.commitHash, distroHash: r.distroHash })),
+    running: Object.entries(state.running).map(([packageName, workflowId]) => ({ packageName, workflowId })),
+    postBuildsPending: state.finished.length,
+    discovering,
+    builds: state.builds,
+  }));
+
+  const runDiscovery = async () => {
+    const wanted = state.discovery!;
+    state.discovery = null;
+    discovering = true;
+    try {
+      const found = await executeChild(discoverTrunk, {
+        workflowId: `discover:${input.trunk}:${uuid4()}`,
+        args: [{ trunk: input.trunk, packages: wanted.all ? undefined : wanted.packages }],
+        typedSearchAttributes: [{ key: Trunk, value: input.trunk }, { key: Stage, value: 'discover' }],
+      });
+      for (const skip of found.skipped) log.warn('package skipped by discovery', skip);
+      enqueue(found.requests);
+    } catch (err) {
+      log.error('discovery failed', { error: (err as Error).message });
+    } finally {
+      discovering = false;
+    }
+  };
+
+  // Starts queued builds: the oldest request of each idle package, while slots last.
+  const startBuilds = async () => {
+    for (let i = 0; i < state.queue.length && Object.keys(state.running).length < input.buildSlots; ) {
+      const request = state.queue[i];
+      if (state.running[request.packageName]) {
+        i++;
+        continue;
+      }
+      state.queue.splice(i, 1);
+      const workflowId = buildWorkflowId(request.trunk, request.packageName, request);
+      state.running[request.packageName] = buildKey(request);
+      try {
+        await startChild(buildPackage, {
+          workflowId,
+          args: [{ request, maxRetries: input.maxRetries, buildTaskQueue: input.buildTaskQueue, retryBaseSeconds: input.retryBaseSeconds }],
+          // A build outlives a continue-as-new of its trunk; it reports back by signal.
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+          typedSearchAttributes: [{ key: Trunk, value: input.trunk }],
+          staticSummary: `Build ${request.packageName} ${request.commitHash.slice(0, 8)}_${request.distroHash.slice(0, 8)}`,
+        });
+      } catch (err) {
+        // Already running (a duplicate trigger): it will report back like any other.
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      }
+    }
+  };
+
+  const runPostBuild = async () => {
+    const outcome = state.finished.shift()!;
+    postBuilding = true;
+    try {
+      const result = await postBuild(outcome);
+      if (result.status === 'SUCCESS') state.builds.succeeded++;
+      if (result.status === 'FAILED') {
+        state.builds.failed++;
+        const [mail, review] = await Promise.allSettled([
+          result.mailDue ? notifyFailure(outcome) : Promise.resolve(false),
+          result.reviewDue ? openFtbfsReview(outcome) : Promise.resolve(null),
+        ]);
+        result.mailed = mail.status === 'fulfilled' && mail.value === true;
+        result.reviewUrl = review.status === 'fulfilled' ? review.value : null;
+        if (mail.status === 'rejected') log.error('failure mail not sent', { error: String(mail.reason) });
+        if (review.status === 'rejected') log.error('FTBFS review not opened', { error: String(review.reason) });
+      }
+      try {
+        await getExternalWorkflowHandle(outcome.buildWorkflowId).signal(postBuildDoneSignal, result);
+      } catch (err) {
+        log.warn('build workflow gone before its post-build finished', { workflowId: outcome.buildWorkflowId, error: (err as Error).message });
+      }
+    } finally {
+      const key = buildKey(outcome.request);
+      if (state.running[outcome.request.packageName] === key) delete state.running[outcome.request.packageName];
+      state.recentKeys.push(key);
+      if (state.recentKeys.length > RECENT_KEYS) state.recentKeys.splice(0, state.recentKeys.length - RECENT_KEYS);
+      postBuilding = false;
+    }
+  };
+
+  const canStart = () =>
+    state.queue.some((r) => !state.running[r.packageName]) && Object.keys(state.running).length < input.buildSlots;
+  const readyToContinue = () => workflowInfo().continueAsNewSuggested && !discovering && !postBuilding;
+
+  for (;;) {
+    await condition(
+      () => (state.discovery !== null && !discovering) || (state.finished.length > 0 && !postBuilding) || canStart() || readyToContinue(),
+    );
+    if (readyToContinue()) break;
+    if (state.discovery !== null && !discovering) void runDiscovery();
+    if (state.finished.length > 0 && !postBuilding) await runPostBuild();
+    if (canStart()) await startBuilds();
+  }
+  await condition(allHandlersFinished);
+  await continueAsNew<typeof trunk>({ ...input, state });
+}
