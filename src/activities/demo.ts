@@ -186,7 +186,7 @@ function rdoinfo(root: string): string {
       tags: { [RELEASE]: null },
     })),
   };
-  return `# trunkflow demo rdoinfo, generated: fake packages served from ${join(root, 'remotes')}\n${stringify(doc)}`;
+  return `# trunkflow demo rdoinfo, generated: fake packages served from ${join(root, 'remotes')}\n${stringify(doc, { indentSeq: false })}`;
 }
 
 function packageOf(demo: DemoTrunk, pkg: string): DemoPackage {

@@ -110,8 +110,9 @@ export async function commitsSince(dir: string, ref: string, afterEpoch: number 
   const args =
     afterEpoch === null
       ? ['log', '-1', '--pretty=%ct %H', ref, '--']
-      : // '@' makes git read the number as epoch seconds whatever its length.
-        ['log', '--pretty=%ct %H', `--after=@${afterEpoch}`, '--first-parent', '--reverse', ref, '--'];
+      : // "@<secs> +0000" is git's raw date format: read as epoch seconds whatever the number's length
+        // (a bare number under 9 digits would be taken for a day or a year).
+        ['log', '--pretty=%ct %H', `--after=@${afterEpoch} +0000`, '--first-parent', '--reverse', ref, '--'];
   return parseLog(await git(dir, args, { signal: opts.signal }));
 }
 

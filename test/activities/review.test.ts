@@ -150,15 +150,15 @@ describe('localgit review driver', () => {
     expect(git(remote, 'rev-parse', `${branch}~1`)).toBe(before);
     expect(git(remote, 'rev-parse', 'rpm-master')).toBe(before);
 
-    // A retried activity finds the branch and leaves it alone.
+    // A retried activity finds the branch and leaves it alone (even if its inputs differ slightly).
     const tip = git(remote, 'rev-parse', branch);
-    await expect(driver.openFtbfsReview({ ...request, project: 'nova-distgit.git' })).resolves.toEqual(review);
+    await expect(driver.openFtbfsReview({ ...request, project: 'nova-distgit.git', logUrl: `${request.logUrl}?retry` })).resolves.toEqual(review);
     expect(git(remote, 'rev-parse', branch)).toBe(tip);
   });
 
-  it('works with a non-bare distgit given by absolute path and fails clearly on a missing branch', async () => {
+  it('works with a non-bare distgit given by absolute path, creates its work dir, and fails clearly on a missing branch', async () => {
     const remote = makeDistgit('plain', false);
-    const driver = createReviewDriver({ kind: 'localgit', workDir: root });
+    const driver = createReviewDriver({ kind: 'localgit', workDir: path.join(root, 'not', 'yet', 'there') });
     const review = await driver.openFtbfsReview({ ...request, project: remote, topic: 'my topic' });
     expect(review.id).toBe('review/my-topic/openstack-nova-1f2e3d4c');
     expect(git(remote, 'show', `${review.id}:openstack-nova.spec`).endsWith(`${REMOVEME}\n`)).toBe(true);

@@ -93,7 +93,7 @@ export function createGerritDriver(cfg: GerritConfig): ReviewDriver {
           json: { project: req.project, branch: req.branch, subject: ftbfsCommitMessage(req), topic, status: 'NEW' },
         }),
       ) as ChangeInfo;
-      const id = encodeURIComponent(created.id);
+      const id = changePathId(created.id);
       // Older servers ignore ChangeInput.topic; set it explicitly then.
       if (created.topic !== topic) await call('PUT', `/a/changes/${id}/topic`, { json: { topic } });
 

@@ -4,7 +4,7 @@
  * to Gerrit, with the topic and reviewers as commit trailers.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -68,6 +68,7 @@ export function createLocalGitDriver(cfg: LocalGitConfig = {}): ReviewDriver {
       const branch = reviewBranchName({ ...req, topic });
       const result = { id: branch, url: `${isUrl(remote) ? remote : pathToFileURL(remote).href}#${branch}` };
       const scratch = cfg.workDir ?? tmpdir();
+      await mkdir(scratch, { recursive: true });
 
       // An activity retry after a successful push must not fail or duplicate the review.
       if ((await git(['ls-remote', '--heads', remote, `refs/heads/${branch}`], scratch, timeoutMs)).trim()) return result;

@@ -1,0 +1,245 @@
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { createBuildDriver } from '../../src/activities/build/driver';
+import { createMockDriver, mockArgv } from '../../src/activities/build/mock';
+import { createSimulatedDriver } from '../../src/activities/build/simulated';
+import { parseRpmFileName, rewriteSpec, specTag } from '../../src/activities/build/spec';
+import { buildSrpm } from '../../src/activities/build/srpm';
+import { generateDemoTrunk, pushBreakingAndFixingCommits, type DemoPackage, type DemoTrunk } from '../../src/activities/demo';
+import { commitsSince, describeVersion, exportTree, resolveBranch, syncClone } from '../../src/activities/git';
+import { run } from '../../src/activities/process';
+import { alive, readPid, waitFor } from './helpers';
+
+let tmp: string;
+let demo: DemoTrunk;
+let pkg: DemoPackage;
+let upstream: string;
+let distgit: string;
+let n = 0;
+
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'tf-build-'));
+  demo = await generateDemoTrunk(join(tmp, 'demo'));
+  pkg = demo.packages.find((p) => p.name === demo.failingPackage)!;
+  upstream = join(tmp, 'cache', pkg.name);
+  distgit = join(tmp, 'cache', `${pkg.name}_distro`);
+  await syncClone(pkg.upstream, upstream);
+  await syncClone(pkg.distgit, distgit);
+});
+afterAll(() => rm(tmp, { recursive: true, force: true }));
+
+const exists = (p: string) => stat(p).then(() => true, () => false);
+const query = async (rpm: string) =>
+  (await run('rpm', ['-qp', '--nosignature', '--nodigest', '--queryformat', '%{NAME} %{VERSION} %{RELEASE} %{ARCH}', rpm])).stdout;
+
+/** DLRN's steps up to the SRPM for one upstream commit of the demo package, in a fresh output dir. */
+async function srpmFor(sha: string, distgitDir?: string) {
+  const outDir = join(tmp, `out-${++n}`);
+  await mkdir(outDir);
+  const up = join(tmp, `up-${n}`);
+  await exportTree(upstream, sha, up);
+  let dg = distgitDir;
+  if (!dg) {
+    dg = join(tmp, `dg-${n}`);
+    await exportTree(distgit, (await resolveBranch(distgit, ['rpm-master'])).sha, dg);
+  }
+  const tag = await describeVersion(upstream, sha);
+  expect(tag).toBe('1.0.0');
+  const release = `0.20231115000000.${sha.slice(0, 7)}`;
+  const logFile = join(outDir, 'rpmbuild.log');
+  const { srpm, nvr } = await buildSrpm({ upstreamDir: up, distgitDir: dg, project: pkg.project, version: '1.0.1', release, outDir, logFile });
+  return { outDir, logFile, srpm, nvr, release };
+}
+
+describe('buildSrpm + rpmbuild driver', () => {
+  test('build a real noarch RPM from a demo package', async () => {
+    const tip = (await resolveBranch(upstream, ['master'])).sha;
+    const { outDir, logFile, srpm, nvr, release } = await srpmFor(tip);
+    expect(nvr).toBe(`${pkg.name}-1.0.1-${release}`);
+    expect(srpm).toBe(join(outDir, `${nvr}.src.rpm`));
+    const files = (await run('rpm', ['-qlp', '--nosignature', srpm])).stdout.split('\n');
+    expect(files).toEqual(expect.arrayContaining([`${pkg.project}-1.0.1.tar.gz`, `${pkg.name}.spec`]));
+
+    const progress: string[] = [];
+    const { rpms } = await createBuildDriver({ driver: 'rpmbuild' }).build({ srpm, outDir, logFile, onProgress: (d) => progress.push(d) });
+    const binary = join(outDir, `${nvr}.noarch.rpm`);
+    expect(rpms).toEqual([binary, srpm].sort());
+    expect(await query(binary)).toBe(`${pkg.name} 1.0.1 ${release} noarch`);
+    expect((await run('rpm', ['-qlp', '--nosignature', binary])).stdout).toContain(`/usr/share/${pkg.name}/data.txt`);
+    expect(await exists(join(outDir, 'installed'))).toBe(true);
+    const log = await readFile(logFile, 'utf8');
+    expect(log).toMatch(/^\+ rpmbuild -bs /m);
+    expect(log).toMatch(/^\+ rpmbuild --rebuild /m);
+    // No private _topdir left behind.
+    expect((await readdir(outDir)).filter((f) => f.startsWith('.'))).toEqual([]);
+  });
+
+  test('the breaking commit makes rpmbuild throw with the log tail, without `installed`; the fix builds', async () => {
+    const tipBefore = await resolveBranch(upstream, ['master']);
+    const { breaking, fixing } = await pushBreakingAndFixingCommits(demo, pkg.name);
+    await syncClone(pkg.upstream, upstream);
+    expect(await commitsSince(upstream, 'origin/master', tipBefore.ctime)).toEqual([
+      { sha: tipBefore.sha, ctime: tipBefore.ctime },
+      breaking,
+      fixing,
+    ]);
+
+    const bad = await srpmFor(breaking.sha);
+    const err = await createBuildDriver({ driver: 'rpmbuild' })
+      .build({ srpm: bad.srpm, outDir: bad.outDir, logFile: bad.logFile })
+      .catch((e: Error) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toContain(`rpmbuild of ${basename(bad.srpm)} failed (log: ${bad.logFile})`);
+    expect((err as Error).message).toMatch(/data\.txt.*No such file or directory/);
+    expect((err as Error).message).toContain('Bad exit status');
+    expect((err as Error).message.split('\n').length).toBeLessThanOrEqual(21);
+    expect(await exists(join(bad.outDir, 'installed'))).toBe(false);
+    expect(await readFile(bad.logFile, 'utf8')).toContain('RPM build errors');
+
+    const good = await srpmFor(fixing.sha);
+    const { rpms } = await createBuildDriver({ driver: 'rpmbuild' }).build({ srpm: good.srpm, outDir: good.outDir, logFile: good.logFile });
+    expect(rpms.map((r) => basename(r))).toContain(`${good.nvr}.noarch.rpm`);
+  });
+
+  test('aborting an rpmbuild build kills rpmbuild and its build script', async () => {
+    const tip = (await resolveBranch(upstream, ['master'])).sha;
+    const dg = join(tmp, 'slow-distgit');
+    const pidFile = join(tmp, 'slow.pid');
+    await exportTree(distgit, (await resolveBranch(distgit, ['rpm-master'])).sha, dg);
+    const spec = join(dg, `${pkg.name}.spec`);
+    await writeFile(spec, (await readFile(spec, 'utf8')).replace('# Nothing to compile.', `sleep 60 & echo $! > ${pidFile}; wait`));
+    const { srpm, outDir, logFile } = await srpmFor(tip, dg);
+
+    const ac = new AbortController();
+    const build = createBuildDriver({ driver: 'rpmbuild' }).build({ srpm, outDir, logFile, signal: ac.signal });
+    const pid = await readPid(pidFile);
+    expect(alive(pid)).toBe(true);
+    const t0 = Date.now();
+    ac.abort();
+    await expect(build).rejects.toMatchObject({ name: 'AbortError' });
+    expect(Date.now() - t0).toBeLessThan(3000);
+    expect(alive(pid)).toBe(false);
+    expect(await exists(join(outDir, 'installed'))).toBe(false);
+    expect((await readdir(outDir)).filter((f) => f.startsWith('.rpmbuild-'))).toEqual([]);
+  });
+
+  test('buildSrpm names the package and the missing spec', async () => {
+    const empty = join(tmp, 'no-spec');
+    await mkdir(empty);
+    await expect(
+      buildSrpm({ upstreamDir: empty, distgitDir: empty, project: 'p', version: '1', release: '0.1', outDir: join(tmp, 'x'), logFile: join(tmp, 'x.log') }),
+    ).rejects.toThrow(`p: finding the spec failed (log: ${join(tmp, 'x.log')}): expected exactly one *.spec in ${empty}, found none`);
+  });
+});
+
+describe('simulated driver', () => {
+  const srpmName = 'python-tfdemo-alpha-1.0.1-0.20231115000000.abcdef1.src.rpm';
+
+  test('writes a placeholder RPM marked as simulated, the srpm, a log and `installed`', async () => {
+    const outDir = join(tmp, 'sim-ok');
+    const logFile = join(tmp, 'sim-ok.log');
+    const { rpms } = await createBuildDriver({ driver: 'simulated', simulated: { durationMs: 50 } }).build({
+      srpm: join(tmp, 'nowhere', srpmName),
+      outDir,
+      logFile,
+    });
+    expect(rpms).toEqual([join(outDir, 'python-tfdemo-alpha-1.0.1-0.20231115000000.abcdef1.noarch.rpm'), join(outDir, srpmName)]);
+    expect(await readFile(rpms[0], 'utf8')).toContain('SIMULATED');
+    expect(await readFile(logFile, 'utf8')).toContain('SIMULATED build');
+    expect(await exists(join(outDir, 'installed'))).toBe(true);
+  });
+
+  test('failPattern makes matching builds fail with a log tail', async () => {
+    const outDir = join(tmp, 'sim-fail');
+    const driver = createSimulatedDriver({ durationMs: 0, failPattern: 'tfdemo-al' });
+    const err = await driver.build({ srpm: join(tmp, srpmName), outDir, logFile: join(tmp, 'sim-fail.log') }).catch((e: Error) => e);
+    expect((err as Error).message).toMatch(/simulated build of .* failed[^]*SIMULATED failure: .* matches failPattern/);
+    expect(await exists(join(outDir, 'installed'))).toBe(false);
+  });
+
+  test('abort rejects at once', async () => {
+    const ac = new AbortController();
+    const b = createSimulatedDriver({ durationMs: 60_000 }).build({ srpm: srpmName, outDir: join(tmp, 'sim-abort'), logFile: join(tmp, 'sim-abort.log'), signal: ac.signal });
+    await waitFor(async () => ((await readFile(join(tmp, 'sim-abort.log'), 'utf8')) ? true : undefined));
+    const t0 = Date.now();
+    const reason = new Error('cancelled');
+    ac.abort(reason);
+    await expect(b).rejects.toBe(reason);
+    expect(Date.now() - t0).toBeLessThan(200);
+    expect(await exists(join(tmp, 'sim-abort', 'installed'))).toBe(false);
+  });
+});
+
+describe('mock driver', () => {
+  test('builds the production command line', () => {
+    expect(mockArgv({ config: '/data/dlrn-1.cfg', srpm: '/out/a-1-1.src.rpm', outDir: '/out' })).toEqual([
+      '-v', '-r', '/data/dlrn-1.cfg', '--resultdir', '/out', '--postinstall', '--rebuild', '/out/a-1-1.src.rpm',
+    ]);
+    expect(mockArgv({ config: 'centos-stream-9-x86_64', srpm: 's', outDir: 'o', installAfterBuild: false })).toEqual([
+      '-v', '-r', 'centos-stream-9-x86_64', '--resultdir', 'o', '--rebuild', 's',
+    ]);
+  });
+
+  /** A stand-in mock: records its argv, writes an RPM into --resultdir, optionally prints mock's install warning. */
+  async function fakeMock(warn: boolean) {
+    const bin = join(tmp, `fake-mock-${warn}`);
+    await writeFile(
+      bin,
+      `#!/bin/sh\necho "$@" > "$0.args"\nwhile [ "$1" != --resultdir ]; do shift; done\necho rpm > "$2/a-1-1.noarch.rpm"\n${warn ? 'echo "WARNING: Failed install built packages"\n' : ''}`,
+    );
+    await chmod(bin, 0o755);
+    return bin;
+  }
+
+  test('runs mock, collects the RPMs and marks `installed`', async () => {
+    const outDir = join(tmp, 'mock-ok');
+    await mkdir(outDir);
+    const srpm = join(outDir, 'a-1-1.src.rpm');
+    await writeFile(srpm, 'srpm');
+    const bin = await fakeMock(false);
+    const { rpms } = await createMockDriver({ config: 'cfg', mockBin: bin }).build({ srpm, outDir, logFile: join(outDir, 'rpmbuild.log') });
+    expect(rpms).toEqual([join(outDir, 'a-1-1.noarch.rpm'), srpm]);
+    expect((await readFile(`${bin}.args`, 'utf8')).trim()).toBe(`-v -r cfg --resultdir ${outDir} --postinstall --rebuild ${srpm}`);
+    expect(await exists(join(outDir, 'installed'))).toBe(true);
+  });
+
+  test('a failed install in the chroot is a failure, as in DLRN', async () => {
+    const outDir = join(tmp, 'mock-warn');
+    await mkdir(outDir);
+    const bin = await fakeMock(true);
+    await expect(
+      createMockDriver({ config: 'cfg', mockBin: bin }).build({ srpm: join(outDir, 'a-1-1.src.rpm'), outDir, logFile: join(outDir, 'rpmbuild.log') }),
+    ).rejects.toThrow(/Error installing a-1-1\.src\.rpm/);
+    expect(await exists(join(outDir, 'installed'))).toBe(false);
+  });
+
+  test('createBuildDriver wires each driver by name', () => {
+    expect(createBuildDriver({ driver: 'rpmbuild' }).name).toBe('rpmbuild');
+    expect(createBuildDriver({ driver: 'mock', mockConfig: 'c' }).name).toBe('mock');
+    expect(createBuildDriver({ driver: 'simulated', simulated: { durationMs: 1 } }).name).toBe('simulated');
+    expect(() => createBuildDriver({ driver: 'mock' })).toThrow(/mockConfig/);
+  });
+});
+
+describe('spec helpers', () => {
+  const spec = 'Name: foo\nversion:   XXX\nRelease:  XXX%{?dist}\nSource0: https://x/foo-%{version}.tar.gz\nPatch0: a.patch\n\n%description\nVersion: in text\n';
+
+  test('rewriteSpec stamps Version, Release (keeping %{?dist}), Source0 and the DLRN macros', () => {
+    const out = rewriteSpec(spec, { version: '1.2.3', release: '0.2023.abc', source0: 'foo-1.2.3.tar.gz' });
+    expect(out).toBe(
+      '%define upstream_version 1.2.3\n%global dlrn 1\nName: foo\nversion:   1.2.3\nRelease:  0.2023.abc%{?dist}\nSource0: foo-1.2.3.tar.gz\nPatch0: a.patch\n\n%description\nVersion: 1.2.3\n',
+    );
+    const noDist = rewriteSpec('%global upstream_version old\nRelease: 1\nSource: x\n', { version: '2', release: '0.1.a', source0: 's', upstreamVersion: '2.dev1' });
+    expect(noDist).toBe('%global dlrn 1\n%define upstream_version 2.dev1\nRelease: 0.1.a\nSource: s\n');
+  });
+
+  test('specTag and parseRpmFileName', () => {
+    expect(specTag(spec, 'Release')).toBe('XXX%{?dist}');
+    expect(specTag(spec, 'Epoch')).toBeNull();
+    expect(parseRpmFileName('/x/python-foo-bar-1.0.1-0.2023.abc.el9.noarch.rpm')).toEqual({
+      name: 'python-foo-bar', version: '1.0.1', release: '0.2023.abc.el9', arch: 'noarch',
+    });
+    expect(parseRpmFileName('foo.tar.gz')).toBeNull();
+  });
+});
