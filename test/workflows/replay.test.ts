@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from '@temporalio/worker';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { WORKFLOWS_PATH } from '../../src/worker';
 
 // Histories of real runs, committed: replaying them with today's code fails on
@@ -14,7 +15,7 @@ describe('workflow replay', () => {
   });
 
   it.each(files)('replays %s', async (file) => {
-    const history = JSON.parse(fs.readFileSync(path.join(HISTORIES_DIR, file), 'utf8'));
+    const history = historyFromJSON(JSON.parse(fs.readFileSync(path.join(HISTORIES_DIR, file), 'utf8')));
     await expect(Worker.runReplayHistory({ workflowsPath: WORKFLOWS_PATH }, history, file)).resolves.toBeUndefined();
   });
 });

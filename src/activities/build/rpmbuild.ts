@@ -20,8 +20,11 @@ export function createRpmbuildDriver(opts: { rpmbuildBin?: string } = {}): Build
       // A private _topdir inside outDir: parallel builds can't collide, and moving the results is a rename.
       const top = await mkdtemp(join(outDir, '.rpmbuild-'));
       try {
+        // _tmppath too, so the scriptlets of an aborted build don't linger in /var/tmp.
+        await mkdir(join(top, 'tmp'));
+        const defines = ['--define', `_topdir ${top}`, '--define', `_tmppath ${top}/tmp`];
         try {
-          await run(opts.rpmbuildBin ?? 'rpmbuild', ['--rebuild', '--nodeps', '--define', `_topdir ${top}`, resolve(req.srpm)], {
+          await run(opts.rpmbuildBin ?? 'rpmbuild', ['--rebuild', '--nodeps', ...defines, resolve(req.srpm)], {
             logFile: req.logFile,
             signal: req.signal,
             onProgress: req.onProgress,

@@ -175,7 +175,7 @@ function writeSingleQuoted(w: Writer, chars: readonly string[]): void {
     const ch = end < chars.length ? chars[end] : null;
     if (spaces) {
       if (ch === null || ch !== ' ') {
-        if (start + 1 === end && w.column > BEST_WIDTH && true) w.indent();
+        if (start + 1 === end && w.column > BEST_WIDTH && start !== 0 && end !== chars.length) w.indent();
         else w.write(chars.slice(start, end).join(''));
         start = end;
       }

@@ -192,7 +192,11 @@ describe('packageStatuses', () => {
 
   it('shows ?????? when no failure qualifies after the last success', () => {
     const s = packageStatuses(
-      [row({ id: 1, status: 'SUCCESS', dtBuild: NOW - DAY }), row({ id: 2, status: 'FAILED', dtBuild: null })],
+      [
+        row({ id: 1, status: 'FAILED', dtBuild: NOW - 2 * DAY }),
+        row({ id: 2, status: 'SUCCESS', dtBuild: NOW - DAY }),
+        row({ id: 3, status: 'FAILED', dtBuild: null }),
+      ],
       [{ name: 'openstack-nova' }],
       NOW,
     );
