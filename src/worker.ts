@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleOption } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode, type LogLevel, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Config } from './config';
 import { createPool } from './db/pool';
 import { Client, Connection } from '@temporalio/client';
@@ -43,8 +43,23 @@ export interface WorkerRoles {
   builds: boolean;
 }
 
+let runtimeInstalled = false;
+
+/** The SDK logs at WARN unless TRUNKFLOW_LOG_LEVEL says otherwise: worker state chatter is not news. */
+function installRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  const level = (process.env.TRUNKFLOW_LOG_LEVEL ?? 'WARN').toUpperCase() as LogLevel;
+  try {
+    Runtime.install({ logger: new DefaultLogger(level) });
+  } catch {
+    // Already installed by the embedding process (tests may install their own).
+  }
+}
+
 /** Starts the workers of the configured task queues and returns once they poll. */
 export async function startWorker(config: Config, roles: WorkerRoles = { orchestration: true, builds: true }): Promise<RunningWorker> {
+  installRuntime();
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const clientConnection = await Connection.connect({ address: config.temporal.address });
   const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });

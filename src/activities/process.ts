@@ -75,7 +75,7 @@ export const formatCommand = (cmd: string, args: string[]) => [cmd, ...args].map
 function killGroup(pid: number | undefined, sig: NodeJS.Signals): void {
   if (pid === undefined) return;
   try {
-    process.kill(-pid, sig);
+    process.kill(pid, sig);
   } catch {
     // ESRCH: the group is already gone.
   }

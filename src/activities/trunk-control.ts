@@ -12,7 +12,10 @@ function trunkStart(config: Config, t: TrunkConfig) {
   return {
     workflowId: trunkWorkflowId(t.name),
     taskQueue: config.temporal.taskQueues.orchestration,
-    args: [{ trunk: t.name, buildSlots: t.buildSlots, maxRetries: t.maxRetries, buildTaskQueue: config.temporal.taskQueues.builds }] as const,
+    args: [{
+      trunk: t.name, buildSlots: t.buildSlots, maxRetries: t.maxRetries, buildTaskQueue: config.temporal.taskQueues.builds,
+      retryBaseSeconds: t.retryBaseSeconds, buildHeartbeatSeconds: t.buildHeartbeatSeconds,
+    }] as const,
     typedSearchAttributes: [{ key: Trunk, value: t.name }, { key: Stage, value: 'trunk' }],
     staticSummary: `Trunk ${t.name} (${t.release}/${t.distro})`,
   };

@@ -85,6 +85,83 @@ program
     console.log(JSON.stringify(result));
   });
 
+function pickTrunk(cfg: Config, name?: string): string {
+  if (name) {
+    if (!cfg.trunks.some((t) => t.name === name)) throw new UserError(`trunkflow: unknown trunk "${name}" (configured: ${cfg.trunks.map((t) => t.name).join(', ')})`);
+    return name;
+  }
+  if (cfg.trunks.length !== 1) throw new UserError(`trunkflow: several trunks are configured (${cfg.trunks.map((t) => t.name).join(', ')}); name one with --trunk`);
+  return cfg.trunks[0].name;
+}
+
+const trunkCommand = program.command('trunk').description('steer the trunk builders');
+trunkCommand
+  .command('poke')
+  .description('look for new commits of these packages now, without waiting for the schedule')
+  .argument('<packages...>', 'package names')
+  .option('-t, --trunk <name>', 'trunk (default: the only one configured)')
+  .action(async (packages: string[], opts: { trunk?: string }) => {
+    const { connectClient } = await import('../client');
+    const { signalDiscovery } = await import('../activities/trunk-control');
+    const cfg = config();
+    const trunk = pickTrunk(cfg, opts.trunk);
+    const { client, connection } = await connectClient(cfg);
+    try {
+      const id = await signalDiscovery(client, cfg, trunk, packages, 'trunkflow trunk poke');
+      console.log(`discovery of ${packages.join(', ')} requested on ${id}`);
+    } finally {
+      await connection.close();
+    }
+  });
+trunkCommand
+  .command('status')
+  .description("print the trunk workflow's queue and running builds")
+  .option('-t, --trunk <name>', 'trunk (default: the only one configured)')
+  .action(async (opts: { trunk?: string }) => {
+    const { connectClient } = await import('../client');
+    const { trunkStatusQuery, trunkWorkflowId } = await import('../workflows/messages');
+    const cfg = config();
+    const { client, connection } = await connectClient(cfg);
+    try {
+      const status = await client.workflow.getHandle(trunkWorkflowId(pickTrunk(cfg, opts.trunk))).query(trunkStatusQuery);
+      process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
+    } finally {
+      await connection.close();
+    }
+  });
+
+program
+  .command('recheck')
+  .description("rebuild a package whose latest build FAILED (DLRN's recheck rule)")
+  .argument('<package>', 'package name')
+  .option('-t, --trunk <name>', 'trunk (default: the only one configured)')
+  .action(async (packageName: string, opts: { trunk?: string }) => {
+    const { connectClient } = await import('../client');
+    const { createPool } = await import('../db/pool');
+    const { packageRows } = await import('../activities/commits-db');
+    const { shouldRecheck } = await import('../domain/trunk/commit-selection');
+    const { signalRecheck } = await import('../activities/trunk-control');
+    const cfg = config();
+    const trunk = pickTrunk(cfg, opts.trunk);
+    const pool = createPool(cfg.database.url, 1);
+    let decision;
+    try {
+      decision = shouldRecheck(await packageRows(pool, trunk, packageName));
+    } finally {
+      await pool.end();
+    }
+    if (!decision.recheck || decision.reason !== 'failed') {
+      throw new UserError(`trunkflow: ${decision.recheck ? `the latest build of ${packageName} is not FAILED` : decision.explanation}`);
+    }
+    const { client, connection } = await connectClient(cfg);
+    try {
+      await signalRecheck(client, cfg, trunk, packageName);
+      console.log(`recheck of ${packageName} requested on trunk ${trunk}`);
+    } finally {
+      await connection.close();
+    }
+  });
+
 program
   .command('status')
   .description('show where the local stack is and whether each part answers')

@@ -5,7 +5,9 @@ import { createPool } from '../db/pool';
 import { migrate } from '../db/migrate';
 import type { Pool } from 'pg';
 import { createApiServer, type TrunkControl } from '../api/server';
-import { createTrunkActivities } from '../activities/trunk';
+import { createTrunkActivities, trunkPaths } from '../activities/trunk';
+import { generateDemoTrunk } from '../activities/demo';
+import { installPushHooks, showFailureOnce } from './demo';
 import { startWorker, type RunningWorker } from '../worker';
 import { syncPackages } from '../workflows';
 import { syncPackagesWorkflowId } from '../workflows/sync-packages';
@@ -66,6 +68,7 @@ export async function runProcesses(config: Config, parts: { worker: boolean; api
     await pool.end();
     throw err;
   }
+  const demoAbort = new AbortController();
   console.log(`trunkflow running (${config.source})`);
   if (worker) console.log(`  worker:     task queues ${config.temporal.taskQueues.orchestration} on ${config.temporal.address}`);
   if (api) console.log(`  API:        ${config.http.publicUrl}/api/health`);
@@ -75,6 +78,12 @@ export async function runProcesses(config: Config, parts: { worker: boolean; api
     // Each trunk: its discovery Schedule (created once) and a first discovery now.
     const { client, connection } = await connectClient(config);
     try {
+      for (const t of config.trunks.filter((x) => x.demo)) {
+        const demo = await generateDemoTrunk(trunkPaths(config, t.name).demo);
+        installPushHooks(demo, `${config.http.publicUrl}/api/webhooks/github`);
+        showFailureOnce(config, t, (line) => console.log(line), demoAbort.signal).catch((err: Error) =>
+          console.error(`  demo: could not show the failure path: ${err.message}`));
+      }
       await ensureSchedules(client, config);
       for (const t of config.trunks) await signalDiscovery(client, config, t.name, undefined, 'start-up');
       for (const t of config.trunks) {
@@ -108,6 +117,7 @@ export async function runProcesses(config: Config, parts: { worker: boolean; api
       resolve();
     });
   });
+  demoAbort.abort();
   await Promise.allSettled([worker?.shutdown(), api?.close()]);
   await control?.close();
   await pool.end();

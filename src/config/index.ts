@@ -31,6 +31,10 @@ export const TrunkSchema = z.strictObject({
   reponame: nonEmpty.default('delorean'),
   buildSlots: z.coerce.number().int().min(1).max(256).default(4),
   maxRetries: z.coerce.number().int().min(0).max(20).default(3),
+  /** First wait before a RETRY is built again; doubles each time (DLRN waits for the next 5-minute run). */
+  retryBaseSeconds: z.coerce.number().int().min(0).default(300),
+  /** A build host that stops heartbeating for this long is presumed dead; the build moves to another. */
+  buildHeartbeatSeconds: z.coerce.number().int().min(1).default(120),
   fallbackToMaster: z.boolean().default(true),
   nonfallbackBranches: z.array(nonEmpty).default(['^master$', '^rpm-master$']),
   useComponents: z.boolean().default(false),

@@ -26,6 +26,8 @@ export interface BuildPackageInput {
   buildTaskQueue: string;
   /** Seconds to wait before a RETRY; DLRN waits for the next cron run. */
   retryBaseSeconds?: number;
+  /** Heartbeat timeout of the build activity (default 120 s). */
+  buildHeartbeatSeconds?: number;
 }
 
 export interface BuildPackageResult extends PostBuildResult {
@@ -57,7 +59,7 @@ export async function buildPackage(input: BuildPackageInput): Promise<BuildPacka
     taskQueue: input.buildTaskQueue,
     startToCloseTimeout: '4 hours',
     // Long builds heartbeat; a dead build host is noticed within this.
-    heartbeatTimeout: '2 minutes',
+    heartbeatTimeout: (input.buildHeartbeatSeconds ?? 120) * 1000,
     // Infrastructure errors (a lost worker) retry; build failures are results, not errors.
     retry: { initialInterval: '10 seconds', maximumInterval: '5 minutes', maximumAttempts: 5 },
   });

@@ -61,6 +61,7 @@ export interface TrunkInput {
   maxRetries: number;
   buildTaskQueue: string;
   retryBaseSeconds?: number;
+  buildHeartbeatSeconds?: number;
   /** Carried across continue-as-new. */
   state?: TrunkState;
 }
@@ -151,7 +152,7 @@ export async function trunk(input: TrunkInput): Promise<void> {
       try {
         await startChild(buildPackage, {
           workflowId,
-          args: [{ request, maxRetries: input.maxRetries, buildTaskQueue: input.buildTaskQueue, retryBaseSeconds: input.retryBaseSeconds }],
+          args: [{ request, maxRetries: input.maxRetries, buildTaskQueue: input.buildTaskQueue, retryBaseSeconds: input.retryBaseSeconds, buildHeartbeatSeconds: input.buildHeartbeatSeconds }],
           // A build outlives a continue-as-new of its trunk; it reports back by signal.
           parentClosePolicy: ParentClosePolicy.ABANDON,
           typedSearchAttributes: [{ key: Trunk, value: input.trunk }],

@@ -9,7 +9,7 @@ import { buildSrpm } from '../../src/activities/build/srpm';
 import { generateDemoTrunk, pushBreakingAndFixingCommits, type DemoPackage, type DemoTrunk } from '../../src/activities/demo';
 import { commitsSince, describeVersion, exportTree, resolveBranch, syncClone } from '../../src/activities/git';
 import { run } from '../../src/activities/process';
-import { alive, readPid, waitFor } from './helpers';
+import { alive, exited, readPid, waitFor } from './helpers';
 
 let tmp: string;
 let demo: DemoTrunk;
@@ -119,7 +119,7 @@ describe('buildSrpm + rpmbuild driver', () => {
     ac.abort();
     await expect(build).rejects.toMatchObject({ name: 'AbortError' });
     expect(Date.now() - t0).toBeLessThan(3000);
-    expect(alive(pid)).toBe(false);
+    await exited(pid);
     expect(await exists(join(outDir, 'installed'))).toBe(false);
     expect((await readdir(outDir)).filter((f) => f.startsWith('.rpmbuild-'))).toEqual([]);
   });

@@ -24,3 +24,9 @@ export async function waitFor<T>(fn: () => Promise<T | undefined>, ms = 10_000):
 
 /** Waits for a file holding a pid and returns it. */
 export const readPid = (file: string) => waitFor(async () => Number((await readFile(file, 'utf8')).trim()) || undefined);
+
+/**
+ * Resolves when pid has exited. A killed process closes its pipes a moment
+ * before the kernel marks it a zombie, so "gone" is polled for briefly.
+ */
+export const exited = (pid: number, ms = 1000) => waitFor(async () => (alive(pid) ? undefined : true), ms);

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run, ProcessError } from '../../src/activities/process';
-import { alive, readPid } from './helpers';
+import { alive, exited, readPid } from './helpers';
 
 let dir: string;
 beforeAll(async () => {
@@ -55,7 +55,7 @@ test('abort kills the whole process group and rejects with the abort reason', as
   ac.abort(reason);
   await expect(p).rejects.toBe(reason);
   expect(Date.now() - t0).toBeLessThan(1500);
-  expect(alive(pid)).toBe(false);
+  await exited(pid);
 });
 
 test('a child ignoring SIGTERM is SIGKILLed after the grace period', async () => {
@@ -67,7 +67,7 @@ test('a child ignoring SIGTERM is SIGKILLed after the grace period', async () =>
   ac.abort();
   await expect(p).rejects.toMatchObject({ name: 'AbortError' });
   expect(Date.now() - t0).toBeLessThan(4000);
-  expect(alive(pid)).toBe(false);
+  await exited(pid);
 });
 
 test('an already aborted signal never starts the command', async () => {
