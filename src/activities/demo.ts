@@ -52,7 +52,7 @@ const FAILING_PROJECT = 'tfdemo-gamma';
 const nameOf = (p: (typeof PACKAGES)[number]) => `${p.conf === 'tfdemo-core' ? 'openstack' : 'python'}-${p.project}`;
 
 /** The trunk's description; a pure function of root. */
-function describe(root: string): DemoTrunk {
+function describeDemo(root: string): DemoTrunk {
   const remotes = join(root, 'remotes');
   return {
     root,
@@ -74,7 +74,7 @@ const exists = (p: string) => stat(p).then(() => true, () => false);
 /** Creates the demo trunk under root, unless root/.complete says it is already there. */
 export async function generateDemoTrunk(root: string): Promise<DemoTrunk> {
   root = resolve(root);
-  const demo = describe(root);
+  const demo = describeDemo(root);
   if (await exists(join(root, '.complete'))) return demo;
   // A previous run died half-way: start over (same dates, so the same SHAs).
   for (const d of ['remotes', 'rdoinfo', '.work']) await rm(join(root, d), { recursive: true, force: true });

@@ -6,6 +6,8 @@
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { appendFile } from 'node:fs/promises';
+import { finished } from 'node:stream/promises';
 
 export interface RunOptions {
   cwd?: string;
@@ -75,7 +77,7 @@ export const formatCommand = (cmd: string, args: string[]) => [cmd, ...args].map
 function killGroup(pid: number | undefined, sig: NodeJS.Signals): void {
   if (pid === undefined) return;
   try {
-    process.kill(pid, sig);
+    process.kill(-pid, sig);
   } catch {
     // ESRCH: the group is already gone.
   }
@@ -93,11 +95,22 @@ export async function run(cmd: string, args: string[], opts: RunOptions = {}): P
   const command = formatCommand(cmd, args);
   if (opts.signal?.aborted) throw abortReason(opts.signal, command);
   let log: WriteStream | undefined;
+  let logError: Error | undefined;
   if (opts.logFile) {
-    log = createWriteStream(opts.logFile, { flags: 'a' });
-    log.write(`+ ${command}${opts.cwd ? `  (in ${opts.cwd})` : ''}\n`);
+    // Writing the header first makes an unwritable log fail here, before anything runs.
+    await appendFile(opts.logFile, `+ ${command}${opts.cwd ? `  (in ${opts.cwd})` : ''}\n`);
+    log = createWriteStream(opts.logFile, { flags: 'a' }).on('error', (e) => (logError = e));
   }
-  const closeLog = () => (log ? new Promise<void>((res) => log!.end(res)) : Promise.resolve());
+  const closeLog = async () => {
+    if (!log) return;
+    log.end();
+    await finished(log).catch((e: Error) => (logError ??= e));
+    if (logError) throw new Error(`${command}: writing ${opts.logFile} failed: ${logError.message}`);
+  };
+  if (opts.signal?.aborted) {
+    await closeLog();
+    throw abortReason(opts.signal, command);
+  }
 
   const started = Date.now();
   const stdoutAll: Buffer[] = [];
@@ -129,7 +142,11 @@ export async function run(cmd: string, args: string[], opts: RunOptions = {}): P
       const progress = opts.onProgress
         ? setInterval(() => {
             const secs = Math.round((Date.now() - started) / 1000);
-            opts.onProgress!(`${cmd} running ${secs}s${lastLine ? `: ${lastLine.slice(0, 200)}` : ''}`);
+            try {
+              opts.onProgress!(`${cmd} running ${secs}s${lastLine ? `: ${lastLine.slice(0, 200)}` : ''}`);
+            } catch {
+              // A failing heartbeat must not crash the worker; cancellation arrives through the signal.
+            }
           }, opts.progressIntervalMs ?? PROGRESS_MS)
         : undefined;
 

@@ -63,6 +63,27 @@ function cancellationSignal(): AbortSignal | undefined {
   }
 }
 
+// git refuses two fetches into one clone at once: refreshes of a directory take turns.
+const cloneLocks = new Map<string, Promise<unknown>>();
+function lockedSyncClone(url: string, dir: string, signal?: AbortSignal): Promise<void> {
+  const previous = cloneLocks.get(dir) ?? Promise.resolve();
+  const next = previous.catch(() => undefined).then(() => syncClone(url, dir, { signal }));
+  cloneLocks.set(dir, next);
+  void next.finally(() => {
+    if (cloneLocks.get(dir) === next) cloneLocks.delete(dir);
+  }).catch(() => undefined);
+  return next;
+}
+
+/** Fetches only when the clone lacks the commit: discovery usually fetched it moments ago. */
+async function ensureCommit(url: string, dir: string, sha: string, signal?: AbortSignal): Promise<void> {
+  if (fs.existsSync(path.join(dir, '.git'))) {
+    const present = await git(dir, ['cat-file', '-e', `${sha}^{commit}`]).then(() => true, () => false);
+    if (present) return;
+  }
+  await lockedSyncClone(url, dir, signal);
+}
+
 /** Activities of the trunk builder, wired to the database and the configuration. */
 export function createTrunkActivities(deps: TrunkActivityDeps) {
   const { pool, config } = deps;
@@ -120,9 +141,9 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
       const dirs = cloneDirs(trunk, pkg.name);
       const signal = cancellationSignal();
       heartbeat(`fetching ${pkg.upstream}`);
-      await syncClone(pkg.upstream, dirs.upstream, { signal });
+      await lockedSyncClone(pkg.upstream, dirs.upstream, signal);
       heartbeat(`fetching ${pkg.distgit}`);
-      await syncClone(pkg.distgit, dirs.distgit, { signal });
+      await lockedSyncClone(pkg.distgit, dirs.distgit, signal);
       const fallback = { source: t.sourceBranch, fallbackToMaster: t.fallbackToMaster, nonfallbackBranches: t.nonfallbackBranches };
       const source = await resolveBranch(dirs.upstream, branchFallbackRefs(pkg.sourceBranch, fallback));
       const distgit = await resolveBranch(dirs.distgit, branchFallbackRefs(pkg.distroBranch, { ...fallback, source: t.distroBranch }));
@@ -176,8 +197,8 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
         const pkg = (await packagesOf(req.trunk)).find((p) => p.name === req.packageName);
         if (!pkg) throw new Error(`package ${req.packageName} is no longer in trunk ${req.trunk}`);
         // Another build host may not have the clones yet; fetching is incremental.
-        await syncClone(pkg.upstream, dirs.upstream, { signal });
-        await syncClone(pkg.distgit, dirs.distgit, { signal });
+        await ensureCommit(pkg.upstream, dirs.upstream, req.commitHash, signal);
+        await ensureCommit(pkg.distgit, dirs.distgit, req.distroHash, signal);
         const upstreamTree = path.join(work, 'upstream');
         const distgitTree = path.join(work, 'distgit');
         await exportTree(dirs.upstream, req.commitHash, upstreamTree, { signal });

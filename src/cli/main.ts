@@ -52,9 +52,13 @@ program
 program
   .command('worker')
   .description('run a worker for the configured task queues')
-  .action(async () => {
+  .option('--roles <list>', 'comma list of roles: orchestration (workflows), builds (build hosts)', 'orchestration,builds')
+  .action(async (opts: { roles: string }) => {
+    const roles = opts.roles.split(',').map((r) => r.trim()).filter(Boolean);
+    const unknown = roles.filter((r) => r !== 'orchestration' && r !== 'builds');
+    if (unknown.length || roles.length === 0) throw new UserError(`trunkflow: --roles: unknown role(s) ${unknown.join(', ') || '(none given)'}; use orchestration and/or builds`);
     const { runProcesses } = await import('./serve');
-    await runProcesses(config(), { worker: true, api: false });
+    await runProcesses(config(), { worker: true, api: false, roles: { orchestration: roles.includes('orchestration'), builds: roles.includes('builds') } });
   });
 
 program

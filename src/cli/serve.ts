@@ -8,7 +8,7 @@ import { createApiServer, type TrunkControl } from '../api/server';
 import { createTrunkActivities, trunkPaths } from '../activities/trunk';
 import { generateDemoTrunk } from '../activities/demo';
 import { installPushHooks, showFailureOnce } from './demo';
-import { startWorker, type RunningWorker } from '../worker';
+import { startWorker, type RunningWorker, type WorkerRoles } from '../worker';
 import { syncPackages } from '../workflows';
 import { syncPackagesWorkflowId } from '../workflows/sync-packages';
 import { Release, Stage } from '../domain/search-attributes';
@@ -53,14 +53,14 @@ async function apiTrunkControl(config: Config, pool: Pool): Promise<{ trunks: Tr
  * Runs the worker and/or the API server in this process until SIGINT/SIGTERM,
  * then stops both cleanly (the worker finishes its in-flight tasks first).
  */
-export async function runProcesses(config: Config, parts: { worker: boolean; api: boolean; syncRelease?: boolean }): Promise<void> {
+export async function runProcesses(config: Config, parts: { worker: boolean; api: boolean; syncRelease?: boolean; roles?: WorkerRoles }): Promise<void> {
   const pool = createPool(config.database.url);
   await migrate(pool);
   let worker: RunningWorker | undefined;
   const control = parts.api ? await apiTrunkControl(config, pool) : undefined;
   const api = parts.api ? createApiServer({ pool, config, trunks: control?.trunks }) : undefined;
   try {
-    if (parts.worker) worker = await startWorker(config);
+    if (parts.worker) worker = await startWorker(config, parts.roles);
     if (api) await api.listen({ host: config.http.host, port: config.http.port });
   } catch (err) {
     await worker?.shutdown();
@@ -70,7 +70,13 @@ export async function runProcesses(config: Config, parts: { worker: boolean; api
   }
   const demoAbort = new AbortController();
   console.log(`trunkflow running (${config.source})`);
-  if (worker) console.log(`  worker:     task queues ${config.temporal.taskQueues.orchestration} on ${config.temporal.address}`);
+  if (worker) {
+    const queues = [
+      ...(parts.roles?.orchestration ?? true ? [config.temporal.taskQueues.orchestration] : []),
+      ...(parts.roles?.builds ?? true ? [config.temporal.taskQueues.builds] : []),
+    ];
+    console.log(`  worker:     task queues ${queues.join(', ')} on ${config.temporal.address}`);
+  }
   if (api) console.log(`  API:        ${config.http.publicUrl}/api/health`);
   console.log(`  Temporal UI: ${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows`);
 

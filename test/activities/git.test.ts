@@ -69,6 +69,8 @@ describe('commitsSince', () => {
     const all = (await git(clone, ['log', '--pretty=%H', `--after=@${T0 + 100}`, 'origin/master'])).split('\n');
     expect(all).toContain(c.s1);
     expect((await commitsSince(clone, 'origin/master', T0)).map((x) => x.sha)).toEqual([c.c1, c.c2, c.c3, c.m, c.c4]);
+    // A short number is still epoch seconds, not a day or a year.
+    expect((await commitsSince(clone, 'origin/master', 0)).map((x) => x.sha)).toEqual([c.c1, c.c2, c.c3, c.m, c.c4]);
   });
 
   test('a bound after the tip finds nothing; null gives the tip only', async () => {

@@ -84,3 +84,9 @@ test('timeout kills the command and says so', async () => {
   expect(err.message).toMatch(/sleep 30 timed out after 200 ms/);
   expect(Date.now() - t0).toBeLessThan(2000);
 });
+
+test('an unwritable log file fails before the command runs', async () => {
+  const marker = join(dir, 'not-run');
+  await expect(run('touch', [marker], { logFile: join(dir, 'no', 'such', 'dir', 'log') })).rejects.toThrow(/no\/such\/dir\/log/);
+  await expect(stat(marker)).rejects.toThrow();
+});

@@ -54,7 +54,7 @@ export async function buildSrpm(o: BuildSrpmOptions): Promise<{ srpm: string; nv
       run(
         'tar',
         [
-          '--create', '--gzip', `--file=${join(sources, tarball)}`, '--exclude=.git', '--exclude=./.git',
+          '--create', '--gzip', `--file=${join(sources, tarball)}`, '--exclude=.git',
           '--sort=name', '--owner=0', '--group=0', '--numeric-owner',
           // Rename the leading "." to the top dir; S: leave symlink targets alone.
           `--transform=s,^\\.,${o.project}-${o.version},S`,
