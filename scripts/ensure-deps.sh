@@ -5,7 +5,9 @@ cd "$ROOT"
 bash temporal-dev/install
 if [ ! -d node_modules/@temporalio/worker ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "installing npm packages" >&2
-  npm ci --no-audit --no-fund --loglevel=error
+  # `npm ci` would insist on lock entries for other platforms' optional packages, which the
+  # registry here does not list; `install --no-save` installs the locked tree and writes nothing.
+  npm install --no-save --no-audit --no-fund --loglevel=error
 else
   # Rebuild when any source is newer than the build (prepare builds after npm ci).
   if [ ! -f dist/workflow-bundle.js ] || [ -n "$(find src -newer dist/workflow-bundle.js -type f -print -quit)" ]; then
