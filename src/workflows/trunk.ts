@@ -48,7 +48,10 @@ const RECENT_KEYS = 5000;
 
 export interface TrunkState {
   queue: BuildRequest[];
-  running: Record<string, string>; // package name -> build workflow id
+  /** Package name -> build key, from start until its post-build is done (one at a time per package). */
+  running: Record<string, string>;
+  /** Build keys still building: these hold the trunk's build slots (post-build does not). */
+  building: string[];
   finished: BuildOutcome[];
   recentKeys: string[];
   discovery: { all: boolean; packages: string[] } | null;
@@ -67,7 +70,7 @@ export interface TrunkInput {
 }
 
 function emptyState(): TrunkState {
-  return { queue: [], running: {}, finished: [], recentKeys: [], discovery: null, builds: { succeeded: 0, failed: 0 } };
+  return { queue: [], running: {}, building: [], finished: [], recentKeys: [], discovery: null, builds: { succeeded: 0, failed: 0 } };
 }
 
 /**
@@ -77,7 +80,7 @@ function emptyState(): TrunkState {
  * under a file lock in one cron process; here it is durable and visible.
  */
 export async function trunk(input: TrunkInput): Promise<void> {
-  const state = input.state ?? emptyState();
+  const state = { ...emptyState(), ...input.state };
   upsertSearchAttributes([{ key: Trunk, value: input.trunk }, { key: Stage, value: 'trunk' }]);
   let discovering = false;
   let postBuilding = false;
@@ -108,6 +111,8 @@ export async function trunk(input: TrunkInput): Promise<void> {
     state.discovery = d;
   });
   setHandler(buildFinishedSignal, (outcome) => {
+    // The slot is free as soon as the build is; the post-build queue drains behind.
+    state.building = state.building.filter((k) => k !== buildKey(outcome.request));
     state.finished.push(outcome);
   });
   setHandler(trunkStatusQuery, (): TrunkStatus => ({
@@ -140,7 +145,7 @@ export async function trunk(input: TrunkInput): Promise<void> {
 
   // Starts queued builds: the oldest request of each idle package, while slots last.
   const startBuilds = async () => {
-    for (let i = 0; i < state.queue.length && Object.keys(state.running).length < input.buildSlots; ) {
+    for (let i = 0; i < state.queue.length && state.building.length < input.buildSlots; ) {
       const request = state.queue[i];
       if (state.running[request.packageName]) {
         i++;
@@ -149,6 +154,7 @@ export async function trunk(input: TrunkInput): Promise<void> {
       state.queue.splice(i, 1);
       const workflowId = buildWorkflowId(request.trunk, request.packageName, request);
       state.running[request.packageName] = buildKey(request);
+      state.building.push(buildKey(request));
       try {
         await startChild(buildPackage, {
           workflowId,
@@ -197,7 +203,7 @@ export async function trunk(input: TrunkInput): Promise<void> {
   };
 
   const canStart = () =>
-    state.queue.some((r) => !state.running[r.packageName]) && Object.keys(state.running).length < input.buildSlots;
+    state.queue.some((r) => !state.running[r.packageName]) && state.building.length < input.buildSlots;
   const readyToContinue = () => workflowInfo().continueAsNewSuggested && !discovering && !postBuilding;
 
   for (;;) {
@@ -206,7 +212,8 @@ export async function trunk(input: TrunkInput): Promise<void> {
     );
     if (readyToContinue()) break;
     if (state.discovery !== null && !discovering) void runDiscovery();
-    if (state.finished.length > 0 && !postBuilding) await runPostBuild();
+    // Post-builds run one at a time, beside discovery and new build starts.
+    if (state.finished.length > 0 && !postBuilding) void runPostBuild();
     if (canStart()) await startBuilds();
   }
   await condition(allHandlersFinished);
