@@ -1,13 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode, type LogLevel, type WorkflowBundleOption } from '@temporalio/worker';
-import type { Config } from './config';
+import { PROJECT_ROOT, type Config } from './config';
 import { createPool } from './db/pool';
 import { Client, Connection } from '@temporalio/client';
 import { createActivities, createBuildActivities } from './activities';
 
 /** Where `npm run build` writes the prebuilt workflow bundle. */
-export const WORKFLOW_BUNDLE_PATH = path.resolve(__dirname, '..', 'dist', 'workflow-bundle.js');
+export const WORKFLOW_BUNDLE_PATH = path.join(PROJECT_ROOT, 'dist', 'workflow-bundle.js');
 export const WORKFLOWS_PATH = require.resolve('./workflows');
 
 /** Bundles the workflow code once, at build time, so workers start without webpack. */

@@ -5,7 +5,8 @@ import {
 } from '@temporalio/client';
 import type { Config, TrunkConfig } from '../config';
 import { Stage, Trunk } from '../domain/search-attributes';
-import { discoverSignal, recheckSignal, trunkWorkflowId } from '../workflows/messages';
+import type { BuildRequest } from '../domain/trunk-build';
+import { discoverSignal, enqueueSignal, recheckSignal, trunkWorkflowId } from '../workflows/messages';
 
 /** The trunk workflow's start options: one per trunk, started on first use. */
 function trunkStart(config: Config, t: TrunkConfig) {
@@ -37,6 +38,17 @@ export async function signalDiscovery(client: Client, config: Config, trunk: str
     signalArgs: [{ packages, reason }],
   });
   return handle.workflowId;
+}
+
+/** Queues builds found elsewhere (an import, a benchmark) on a trunk, starting it if needed. */
+export async function signalEnqueue(client: Client, config: Config, trunk: string, requests: BuildRequest[]): Promise<void> {
+  const t = findTrunk(config, trunk);
+  await client.workflow.signalWithStart('trunk', {
+    ...trunkStart(config, t),
+    args: [...trunkStart(config, t).args],
+    signal: enqueueSignal,
+    signalArgs: [requests],
+  });
 }
 
 /** `trunkflow recheck`: asks the trunk to rebuild a package whose latest build FAILED. */

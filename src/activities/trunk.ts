@@ -193,6 +193,13 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
       const signal = cancellationSignal();
       const base = { dtBuild, repoDir, logPath: path.join(repoDir, 'rpmbuild.log') };
       try {
+        const driver = createBuildDriver({ driver: t.buildDriver ?? config.drivers.build, mockConfig: t.target, simulated: t.simulated });
+        if (driver.name === 'simulated' && !t.simulated.sources) {
+          // Nothing real to check out: the simulated driver stands in for the SRPM as well.
+          const nvr = `${req.packageName}-0.0.1-${releaseString({ dtBuild, commitHash: req.commitHash })}`;
+          const { rpms } = await driver.build({ srpm: path.join(work, `${nvr}.src.rpm`), outDir, logFile, signal, onProgress: heartbeat });
+          return { ok: true, rpms: rpms.map((r) => `repos/${path.join(repoDir, path.basename(r))}`), nvr, ...base };
+        }
         const dirs = cloneDirs(req.trunk, req.packageName);
         const pkg = (await packagesOf(req.trunk)).find((p) => p.name === req.packageName);
         if (!pkg) throw new Error(`package ${req.packageName} is no longer in trunk ${req.trunk}`);
@@ -218,7 +225,6 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
           upstreamDir: upstreamTree, distgitDir: distgitTree, specFile: spec, project: req.project,
           version, release, outDir: work, logFile, signal,
         });
-        const driver = createBuildDriver({ driver: t.buildDriver ?? config.drivers.build, mockConfig: t.target, simulated: t.simulated });
         const { rpms } = await driver.build({ srpm, outDir, logFile, signal, onProgress: heartbeat });
         const relRpms = rpms.map((r) => `repos/${path.join(repoDir, path.basename(r))}`);
         const nvr = path.basename(srpm).replace(/\.src\.rpm$/, '');

@@ -3,8 +3,14 @@ import * as path from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 
-/** The project root: where `npm start` runs and embedded defaults are relative to. */
-export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+/** The project root (where package.json is): `npm start` runs there and embedded defaults are relative to it. */
+export const PROJECT_ROOT = ((): string => {
+  // Sources, dist/ and the benchmark build sit at different depths below it.
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'src', 'db', 'migrations'))) return dir;
+  }
+  return path.resolve(__dirname, '..', '..');
+})();
 
 const nonEmpty = z.string().min(1);
 
@@ -44,7 +50,12 @@ export const TrunkSchema = z.strictObject({
   /** Overrides drivers.build for this trunk. */
   buildDriver: z.enum(['rpmbuild', 'mock', 'simulated']).optional(),
   simulated: z
-    .strictObject({ durationMs: z.coerce.number().int().min(0).default(2000), failPattern: nonEmpty.optional() })
+    .strictObject({
+      durationMs: z.coerce.number().int().min(0).default(2000),
+      failPattern: nonEmpty.optional(),
+      /** false: skip checkouts and the SRPM too (benchmarks at rdoinfo scale, whose git hosts are out of reach). */
+      sources: z.boolean().default(true),
+    })
     .prefault({}),
   /** Reviews for failed builds: on by default (DLRN's `gerrit` option). */
   reviews: z.boolean().default(true),

@@ -1,9 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Pool } from 'pg';
+import { PROJECT_ROOT } from '../config';
 
 /** Ordered SQL files; the name's numeric prefix is the version. */
-export const MIGRATIONS_DIR = path.resolve(__dirname, '..', '..', 'src', 'db', 'migrations');
+export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'src', 'db', 'migrations');
 
 // Any fixed number works; it only has to be the same for every trunkflow process.
 const MIGRATION_LOCK_KEY = 7_233_001;

@@ -1,0 +1,235 @@
+/**
+ * Trunk builder benchmarks (npm run bench), against the private stack
+ * scripts/bench.sh starts. Each prints its figure; none asserts.
+ *  1. parallel efficiency: the real flamingo list x 1 commit, simulated 2 s builds, 8 slots;
+ *  2. post-build cost per build at 100 and 1000 packages (simulated, 0 s builds);
+ *  3. webhook -> build start latency on the demo trunk (real git).
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { Pool } from 'pg';
+import { stringify } from 'yaml';
+import { createApiServer } from '../src/api/server';
+import { generateDemoTrunk, pushUpstreamCommit } from '../src/activities/demo';
+import { createTrunkActivities } from '../src/activities/trunk';
+import { signalDiscovery, signalEnqueue } from '../src/activities/trunk-control';
+import { buildConfig, PROJECT_ROOT, type Config } from '../src/config';
+import { migrate } from '../src/db/migrate';
+import type { BuildRequest, TrunkPackage } from '../src/domain/trunk-build';
+import { buildWorkflowId } from '../src/domain/trunk/hashes';
+import { startWorker } from '../src/worker';
+import { trunkWorkflowId } from '../src/workflows/messages';
+
+const temporalAddress = process.env.TRUNKFLOW_TEST_TEMPORAL_ADDRESS;
+const adminUrl = process.env.TRUNKFLOW_TEST_DATABASE_URL;
+if (!temporalAddress || !adminUrl) throw new Error('run through `npm run bench` (scripts/bench.sh starts the stack)');
+const SHARED_RDOINFO = path.resolve(PROJECT_ROOT, '..', 'shared', 'data', 'rdoinfo');
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const hex = () => randomBytes(20).toString('hex');
+
+async function freshSetup(name: string, trunk: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+  const db = `tf_bench_${name.replace(/-/g, '_')}_${randomBytes(3).toString('hex')}`;
+  const admin = new Pool({ connectionString: adminUrl, max: 1 });
+  await admin.query(`CREATE DATABASE ${db}`);
+  await admin.end();
+  const url = new URL(adminUrl!);
+  url.pathname = `/${db}`;
+  const data = fs.mkdtempSync(path.join(os.tmpdir(), `tf-bench-${name}-`));
+  const queue = `bench-${name}-${randomBytes(3).toString('hex')}`;
+  const config = buildConfig({
+    temporal: { address: temporalAddress, taskQueues: { orchestration: queue, builds: `${queue}-builds` } },
+    database: { url: url.toString() },
+    paths: { data },
+    rdoinfo: { path: SHARED_RDOINFO },
+    trunks: [{ name, schedule: '1h', ...trunk }],
+    http: { port: 0 },
+    ...extra,
+  }, 'bench', PROJECT_ROOT, {});
+  const pool = new Pool({ connectionString: config.database.url, max: 4 });
+  await migrate(pool);
+  const connection = await Connection.connect({ address: temporalAddress });
+  const client = new Client({ connection });
+  const worker = await startWorker(config);
+  return {
+    config, pool, client, data,
+    async close() {
+      await worker.shutdown();
+      await pool.end();
+      await connection.close();
+    },
+  };
+}
+
+function requestsFor(config: Config, trunk: string, packages: TrunkPackage[]): BuildRequest[] {
+  const t = config.trunks[0];
+  return packages.map((p, i) => ({
+    trunk, release: t.release, packageName: p.name, project: p.project, commitHash: hex(), distroHash: hex(), extendedHash: null,
+    dtCommit: 1_700_000_000 + i, dtDistro: 1_700_000_000, commitBranch: 'master', component: null, maintainers: p.maintainers,
+  }));
+}
+
+async function waitForRows(pool: Pool, trunk: string, count: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM commits WHERE trunk = $1', [trunk]);
+    if (Number(rows[0].n) >= count) return;
+    if (Date.now() > deadline) throw new Error(`${trunk}: only ${rows[0].n} of ${count} builds after ${timeoutMs / 1000} s`);
+    await sleep(100);
+  }
+}
+
+const ms = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) => Number(t?.seconds ?? 0) * 1000 + (t?.nanos ?? 0) / 1e6;
+
+/** Execution time of every postBuild activity across all runs of a trunk workflow. */
+async function postBuildDurations(client: Client, trunk: string): Promise<number[]> {
+  const out: number[] = [];
+  for await (const run of client.workflow.list({ query: `WorkflowId = '${trunkWorkflowId(trunk)}'` })) {
+    const history = await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
+    const scheduled = new Map<string, string>();
+    const started = new Map<string, number>();
+    for (const e of history.events ?? []) {
+      const id = String(e.eventId);
+      if (e.activityTaskScheduledEventAttributes?.activityType?.name === 'postBuild') scheduled.set(id, id);
+      const s = e.activityTaskStartedEventAttributes;
+      if (s && scheduled.has(String(s.scheduledEventId))) started.set(id, ms(e.eventTime));
+      const c = e.activityTaskCompletedEventAttributes;
+      if (c && started.has(String(c.startedEventId))) out.push(ms(e.eventTime) - started.get(String(c.startedEventId))!);
+    }
+  }
+  return out;
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
+};
+
+async function parallelEfficiency(): Promise<void> {
+  const name = 'bench-par';
+  const slots = 8;
+  const buildSeconds = 2;
+  const setup = await freshSetup(name, {
+    release: 'flamingo', buildSlots: slots, buildDriver: 'simulated', simulated: { durationMs: buildSeconds * 1000, sources: false },
+  });
+  try {
+    const packages = await createTrunkActivities(setup).listTrunkPackages(name);
+    const started = Date.now();
+    await signalEnqueue(setup.client, setup.config, name, requestsFor(setup.config, name, packages));
+    await waitForRows(setup.pool, name, packages.length, 15 * 60_000);
+    const makespan = (Date.now() - started) / 1000;
+    const ideal = (packages.length * buildSeconds) / slots;
+    console.log(`parallel efficiency: ${packages.length} packages x 1 commit, ${buildSeconds} s simulated builds, ${slots} slots: ` +
+      `makespan ${makespan.toFixed(1)} s, ideal ${ideal.toFixed(1)} s, ratio ${(makespan / ideal).toFixed(3)} (goal <= 1.15)`);
+  } finally {
+    await setup.close();
+  }
+}
+
+function syntheticRdoinfo(dir: string, count: number): void {
+  fs.mkdirSync(dir, { recursive: true });
+  const packages = Array.from({ length: count }, (_, i) => ({ project: `bench${String(i).padStart(4, '0')}`, conf: 'bench', tags: { bench: null } }));
+  fs.writeFileSync(path.join(dir, 'rdo.yml'), stringify({
+    releases: [{ name: 'bench', branch: 'rpm-master', repos: [] }],
+    'package-configs': {
+      bench: {
+        name: 'python-%(project)s', upstream: 'https://git.example.org/%(project)s',
+        'master-distgit': 'https://git.example.org/%(project)s-distgit', maintainers: ['bench@example.org'],
+      },
+    },
+    packages,
+  }));
+}
+
+async function postBuildCost(count: number): Promise<number> {
+  const name = `bench-post-${count}`;
+  const rdoinfo = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-bench-rdoinfo-'));
+  syntheticRdoinfo(rdoinfo, count);
+  const setup = await freshSetup(name, {
+    release: 'bench', rdoinfo: { path: rdoinfo }, buildSlots: 8, buildDriver: 'simulated', simulated: { durationMs: 0, sources: false },
+  });
+  try {
+    const packages = await createTrunkActivities(setup).listTrunkPackages(name);
+    await signalEnqueue(setup.client, setup.config, name, requestsFor(setup.config, name, packages));
+    await waitForRows(setup.pool, name, packages.length, 30 * 60_000);
+    await sleep(1000);
+    const durations = await postBuildDurations(setup.client, name);
+    const avg = mean(durations);
+    console.log(`post-build cost at ${count} packages: ${durations.length} post-builds, mean ${avg.toFixed(1)} ms, p50 ${quantile(durations, 0.5).toFixed(1)} ms`);
+    return avg;
+  } finally {
+    await setup.close();
+  }
+}
+
+async function webhookLatency(samples: number): Promise<void> {
+  const name = 'bench-hook';
+  const setup = await freshSetup(name, {
+    release: 'demo', demo: true, buildSlots: 2, buildDriver: 'simulated', simulated: { durationMs: 0, sources: false },
+  });
+  const activities = createTrunkActivities(setup);
+  const app = createApiServer({
+    pool: setup.pool, config: setup.config,
+    trunks: { packages: (t) => activities.listTrunkPackages(t), discover: (t, p, reason) => signalDiscovery(setup.client, setup.config, t, p, reason) },
+  });
+  try {
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = app.server.address() as { port: number };
+    const demo = await generateDemoTrunk(path.join(setup.data, 'demo'));
+    await signalDiscovery(setup.client, setup.config, name, undefined, 'bench warm-up');
+    await waitForRows(setup.pool, name, demo.packages.length, 120_000);
+    const latencies: number[] = [];
+    for (let i = 0; i < samples; i++) {
+      const pkg = demo.packages[i % demo.packages.length];
+      const pushed = await pushUpstreamCommit(demo, pkg.name, `bench change ${i}`);
+      const distro = execFileSync('git', ['--git-dir', new URL(pkg.distgit).pathname, 'rev-parse', 'rpm-master'], { encoding: 'utf8' }).trim();
+      const workflowId = buildWorkflowId(name, pkg.name, { commitHash: pushed.sha, distroHash: distro, extendedHash: null });
+      const sent = Date.now();
+      const res = await fetch(`http://127.0.0.1:${port}/api/webhooks/github`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-github-event': 'push' },
+        body: JSON.stringify({ ref: 'refs/heads/master', after: pushed.sha, repository: { full_name: pkg.project, clone_url: pkg.upstream } }),
+      });
+      if (res.status !== 202) throw new Error(`webhook answered ${res.status}: ${await res.text()}`);
+      const handle = setup.client.workflow.getHandle(workflowId);
+      for (;;) {
+        const d = await handle.describe().catch(() => null);
+        if (d) {
+          latencies.push(d.startTime.getTime() - sent);
+          break;
+        }
+        if (Date.now() - sent > 60_000) throw new Error(`build ${workflowId} did not start within 60 s`);
+        await sleep(20);
+      }
+      await handle.result();
+    }
+    console.log(`webhook -> build start over ${samples} pushes: p50 ${quantile(latencies, 0.5)} ms, p99 ${quantile(latencies, 0.99)} ms (goal p50 < 1000 ms)`);
+  } finally {
+    await app.close();
+    await setup.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const only = process.argv[2];
+  if (!only || only === 'parallel') await parallelEfficiency();
+  if (!only || only === 'post-build') {
+    const small = await postBuildCost(100);
+    const large = await postBuildCost(1000);
+    console.log(`post-build cost ratio 1000/100 packages: ${(large / small).toFixed(2)} (goal <= 1.5; DLRN grows linearly)`);
+  }
+  if (!only || only === 'webhook') await webhookLatency(30);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: Error) => {
+    console.error(`bench: ${err.stack ?? err.message}`);
+    process.exit(1);
+  },
+);
