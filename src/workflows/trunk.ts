@@ -144,7 +144,9 @@ export async function trunk(input: TrunkInput): Promise<void> {
   };
 
   // Starts queued builds: the oldest request of each idle package, while slots last.
+  // All starts of one pass go out in one workflow task.
   const startBuilds = async () => {
+    const picked: BuildRequest[] = [];
     for (let i = 0; i < state.queue.length && state.building.length < input.buildSlots; ) {
       const request = state.queue[i];
       if (state.running[request.packageName]) {
@@ -152,22 +154,28 @@ export async function trunk(input: TrunkInput): Promise<void> {
         continue;
       }
       state.queue.splice(i, 1);
-      const workflowId = buildWorkflowId(request.trunk, request.packageName, request);
       state.running[request.packageName] = buildKey(request);
       state.building.push(buildKey(request));
-      try {
-        await startChild(buildPackage, {
-          workflowId,
-          args: [{ request, maxRetries: input.maxRetries, buildTaskQueue: input.buildTaskQueue, retryBaseSeconds: input.retryBaseSeconds, buildHeartbeatSeconds: input.buildHeartbeatSeconds }],
-          // A build outlives a continue-as-new of its trunk; it reports back by signal.
-          parentClosePolicy: ParentClosePolicy.ABANDON,
-          typedSearchAttributes: [{ key: Trunk, value: input.trunk }],
-          staticSummary: `Build ${request.packageName} ${request.commitHash.slice(0, 8)}_${request.distroHash.slice(0, 8)}`,
-        });
-      } catch (err) {
-        // Already running (a duplicate trigger): it will report back like any other.
-        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      }
+      picked.push(request);
+    }
+    await Promise.all(picked.map(startBuild));
+  };
+  const startBuild = async (request: BuildRequest) => {
+    try {
+      await startChild(buildPackage, {
+        workflowId: buildWorkflowId(request.trunk, request.packageName, request),
+        args: [{
+          request, maxRetries: input.maxRetries, buildTaskQueue: input.buildTaskQueue,
+          retryBaseSeconds: input.retryBaseSeconds, buildHeartbeatSeconds: input.buildHeartbeatSeconds,
+        }],
+        // A build outlives a continue-as-new of its trunk; it reports back by signal.
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        typedSearchAttributes: [{ key: Trunk, value: input.trunk }],
+        staticSummary: `Build ${request.packageName} ${request.commitHash.slice(0, 8)}_${request.distroHash.slice(0, 8)}`,
+      });
+    } catch (err) {
+      // Already running (a duplicate trigger): it will report back like any other.
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
   };
 
