@@ -6,6 +6,8 @@ import { run } from './process';
 export interface CreateRepoOptions {
   /** DLRN's include_srpm_in_repo: when false the .src.rpm files are left out of the metadata. */
   includeSrpm: boolean;
+  /** false: XML metadata only (`--no-database`). */
+  database?: boolean;
   signal?: AbortSignal;
   onProgress?: (detail: string) => void;
   /** Where createrepo_c's output goes (appended); discarded when absent. */
@@ -15,7 +17,7 @@ export interface CreateRepoOptions {
 /** Writes <dir>/repodata/ for the RPMs in dir (symlinked ones included). */
 export async function createRepo(dir: string, opts: CreateRepoOptions): Promise<void> {
   // No shell: the glob is handed to createrepo_c, which matches it itself.
-  const args = [...(opts.includeSrpm ? [] : ['-x', '*.src.rpm']), dir];
+  const args = [...(opts.includeSrpm ? [] : ['-x', '*.src.rpm']), ...(opts.database === false ? ['--no-database'] : []), dir];
   await run('createrepo_c', args, { signal: opts.signal, onProgress: opts.onProgress, logFile: opts.logFile });
 }
 

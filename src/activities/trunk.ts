@@ -313,14 +313,10 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
         rows: otherRows,
         useComponents: t.useComponents,
       });
-      for (const artifact of csv.symlinkArtifacts) {
-        const target = path.join(paths.repos, artifact.replace(/^repos\//, ''));
-        const link = path.join(outDir, path.basename(artifact));
-        if (!fs.existsSync(link)) fs.symlinkSync(path.relative(outDir, target), link);
-      }
+      await linkLatestRpms(outDir, paths.repos, csv.symlinkArtifacts);
       fs.writeFileSync(path.join(outDir, 'versions.csv'), versionsCsv(csv.rows));
       heartbeatSafe('createrepo_c');
-      await createRepo(outDir, { includeSrpm: t.includeSrpmInRepo });
+      await createRepo(outDir, { includeSrpm: t.includeSrpmInRepo, database: t.repoDatabase });
       fs.writeFileSync(path.join(outDir, `${t.reponame}.repo`), repoFileContent({
         reponame: t.reponame, project: req.packageName, commitHash: req.commitHash, baseurl,
         shardedDir: attempt.repoDir, component: req.component, useComponents: t.useComponents,
@@ -451,6 +447,25 @@ export function gerritProject(url: string): string {
     return new URL(url).pathname.replace(/^\/(r\/)?/, '').replace(/\.git$/, '');
   } catch {
     return url;
+  }
+}
+
+/**
+ * Links every other package's latest RPMs into a new repo dir (relative links,
+ * as DLRN makes them). Thousands of links per build at rdoinfo scale: issued
+ * concurrently, and an existing link (a retried activity) is kept.
+ */
+async function linkLatestRpms(outDir: string, reposDir: string, artifacts: string[]): Promise<void> {
+  const BATCH = 512;
+  for (let i = 0; i < artifacts.length; i += BATCH) {
+    await Promise.all(artifacts.slice(i, i + BATCH).map(async (artifact) => {
+      const target = path.join(reposDir, artifact.replace(/^repos\//, ''));
+      try {
+        await fs.promises.symlink(path.relative(outDir, target), path.join(outDir, path.basename(artifact)));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      }
+    }));
   }
 }
 

@@ -45,6 +45,11 @@ export const TrunkSchema = z.strictObject({
   nonfallbackBranches: z.array(nonEmpty).default(['^master$', '^rpm-master$']),
   useComponents: z.boolean().default(false),
   includeSrpmInRepo: z.boolean().default(true),
+  /**
+   * Also write the sqlite metadata (createrepo_c's default, which yum needed).
+   * dnf reads only the XML, and skipping the databases halves createrepo_c's time.
+   */
+  repoDatabase: z.boolean().default(false),
   /** Discovery cadence of the trunk's Temporal Schedule (DLRN's cron runs every 5 minutes). */
   schedule: z.string().regex(/^\d+[smh]$/, 'a duration like 30s, 5m or 1h').default('5m'),
   /** Overrides drivers.build for this trunk. */

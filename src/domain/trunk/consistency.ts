@@ -24,6 +24,25 @@ export function latestRow(
 }
 
 /**
+ * {@link latestRow} for every project at once: one pass over the rows, so
+ * callers looping over a thousand packages stay linear.
+ */
+export function latestRowByProject(
+  rows: readonly CommitRow[],
+  opts: { type?: string; status?: string } = {},
+): Map<string, CommitRow> {
+  const type = opts.type ?? 'rpm';
+  const best = new Map<string, CommitRow>();
+  for (const r of rows) {
+    if (r.type !== type) continue;
+    if (opts.status !== undefined && r.status !== opts.status) continue;
+    const current = best.get(r.projectName);
+    if (current === undefined || r.id > current.id) best.set(r.projectName, r);
+  }
+  return best;
+}
+
+/**
  * Latest status per project, RETRY included (highest id of `type`). Projects
  * with no row are absent from the map.
  */

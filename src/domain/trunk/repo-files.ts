@@ -3,7 +3,7 @@
  * aggregates: versions.csv, `<reponame>.repo`, commit.yaml, and the
  * aggregated `<reponame>.repo` + md5 of `repos/<name>/`.
  */
-import { inComponentScope, latestRow } from './consistency';
+import { inComponentScope, latestRowByProject } from './consistency';
 import { dumpListOfStringMaps } from './pyyaml';
 import type { CommitRecord, CommitRow, PackageInfo } from './types';
 
@@ -125,6 +125,8 @@ export function buildVersionsCsvRows(input: BuildVersionsInput): BuildVersionsRe
   const out: VersionsCsvRow[] = [];
   const symlinkArtifacts: string[] = [];
   let failures = 0;
+  const lastSuccessByProject = latestRowByProject(input.rows, { type, status: 'SUCCESS' });
+  const lastByProject = latestRowByProject(input.rows, { type });
   for (const pkg of input.packages) {
     if (!inComponentScope(pkg, component, useComponents)) continue;
     if (pkg.name === input.built.projectName) {
@@ -142,8 +144,8 @@ export function buildVersionsCsvRows(input: BuildVersionsInput): BuildVersionsRe
       });
       continue;
     }
-    const lastSuccess = latestRow(input.rows, pkg.name, { type, status: 'SUCCESS' });
-    const lastProcessed = latestRow(input.rows, pkg.name, { type });
+    const lastSuccess = lastSuccessByProject.get(pkg.name) ?? null;
+    const lastProcessed = lastByProject.get(pkg.name) ?? null;
     const last = lastSuccess ?? lastProcessed;
     if (lastSuccess?.artifacts) symlinkArtifacts.push(...lastSuccess.artifacts.split(','));
     if (!last || !lastProcessed) {

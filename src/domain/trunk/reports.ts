@@ -4,7 +4,7 @@
  * package). Our own HTML; the CSV matches DLRN's bytes. Everything
  * interpolated is HTML-escaped.
  */
-import { latestRow } from './consistency';
+import { latestRowByProject } from './consistency';
 import { shardedCommitDir } from './hashes';
 import { nvrFromArtifacts, pyStr } from './repo-files';
 import type { CommitRow, PackageInfo } from './types';
@@ -185,17 +185,22 @@ export function packageStatuses(
   type = 'rpm',
 ): PackageStatus[] {
   const out: PackageStatus[] = [];
+  const lastByProject = latestRowByProject(rows, { type });
+  const lastSuccessByProject = latestRowByProject(rows, { type, status: 'SUCCESS' });
+  const failedByProject = new Map<string, CommitRow[]>();
+  for (const r of rows) {
+    if (r.type !== type || r.status !== 'FAILED') continue;
+    failedByProject.set(r.projectName, [...(failedByProject.get(r.projectName) ?? []), r]);
+  }
   for (const { name } of packages) {
-    const lastBuild = latestRow(rows, name, { type });
+    const lastBuild = lastByProject.get(name) ?? null;
     if (!lastBuild) continue;
     if (lastBuild.status === 'SUCCESS') {
       out.push({ name, lastBuild, firstFailure: null, daysSinceSuccess: null });
       continue;
     }
-    const lastSuccess = latestRow(rows, name, { type, status: 'SUCCESS' });
-    const failed = rows
-      .filter((r) => r.projectName === name && r.type === type && r.status === 'FAILED')
-      .sort((a, b) => a.id - b.id);
+    const lastSuccess = lastSuccessByProject.get(name) ?? null;
+    const failed = [...(failedByProject.get(name) ?? [])].sort((a, b) => a.id - b.id);
     if (!lastSuccess) {
       out.push({ name, lastBuild, firstFailure: failed[0] ?? null, daysSinceSuccess: -1 });
       continue;
