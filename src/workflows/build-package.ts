@@ -3,6 +3,7 @@ import {
   condition,
   getExternalWorkflowHandle,
   isCancellation,
+  log,
   proxyActivities,
   setHandler,
   sleep,
@@ -15,6 +16,17 @@ import { BuildStatus, CommitHash, Package, Release, RepoHash, Trunk } from '../d
 import { retryDelaySeconds } from '../domain/trunk/build-errors';
 import { buildFinishedSignal, postBuildDoneSignal, trunkWorkflowId } from './messages';
 
+// Notifications run in the build's own workflow, so a slow mail relay or review
+// server never holds up the trunk's post-build queue.
+const { notifyFailure } = proxyActivities<TrunkActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '10 seconds', maximumInterval: '10 minutes', maximumAttempts: 10 },
+});
+const { openFtbfsReview } = proxyActivities<TrunkActivities>({
+  startToCloseTimeout: '5 minutes', // DLRN gives submit_review.sh 300 s
+  // Creating a change is not idempotent on Gerrit: a retry after a lost answer could open a second one.
+  retry: { maximumAttempts: 1 },
+});
 const { recordRetry } = proxyActivities<TrunkActivities>({
   startToCloseTimeout: '1 minute',
   retry: { maximumInterval: '1 minute' },
@@ -96,6 +108,17 @@ export async function buildPackage(input: BuildPackageInput): Promise<BuildPacka
     upsertSearchAttributes([{ key: BuildStatus, value: status === 'CANCELLED' ? 'CANCELLED' : 'POST_BUILD' }]);
     await condition(() => postBuild !== undefined);
   });
-  upsertSearchAttributes([{ key: BuildStatus, value: postBuild!.status }]);
-  return { ...postBuild!, retries };
+  const result: BuildPackageResult = { ...postBuild!, retries };
+  upsertSearchAttributes([{ key: BuildStatus, value: result.status }]);
+  if (result.status === 'FAILED') {
+    const [mail, review] = await Promise.allSettled([
+      result.mailDue ? notifyFailure(outcome) : Promise.resolve(false),
+      result.reviewDue ? openFtbfsReview(outcome) : Promise.resolve(null),
+    ]);
+    result.mailed = mail.status === 'fulfilled' && mail.value === true;
+    result.reviewUrl = review.status === 'fulfilled' ? review.value : null;
+    if (mail.status === 'rejected') log.error('failure mail not sent', { error: String(mail.reason) });
+    if (review.status === 'rejected') log.error('FTBFS review not opened', { error: String(review.reason) });
+  }
+  return result;
 }

@@ -38,10 +38,6 @@ const { forgetFailedBuild } = proxyActivities<TrunkActivities>({
   startToCloseTimeout: '1 minute',
   retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['RecheckRefused'] },
 });
-const { notifyFailure, openFtbfsReview } = proxyActivities<TrunkActivities>({
-  startToCloseTimeout: '5 minutes', // DLRN gives submit_review.sh 300 s
-  retry: { initialInterval: '10 seconds', maximumInterval: '10 minutes', maximumAttempts: 10 },
-});
 
 /** How many recently finished builds the trunk remembers, to drop late duplicates. */
 const RECENT_KEYS = 5000;
@@ -185,17 +181,7 @@ export async function trunk(input: TrunkInput): Promise<void> {
     try {
       const result = await postBuild(outcome);
       if (result.status === 'SUCCESS') state.builds.succeeded++;
-      if (result.status === 'FAILED') {
-        state.builds.failed++;
-        const [mail, review] = await Promise.allSettled([
-          result.mailDue ? notifyFailure(outcome) : Promise.resolve(false),
-          result.reviewDue ? openFtbfsReview(outcome) : Promise.resolve(null),
-        ]);
-        result.mailed = mail.status === 'fulfilled' && mail.value === true;
-        result.reviewUrl = review.status === 'fulfilled' ? review.value : null;
-        if (mail.status === 'rejected') log.error('failure mail not sent', { error: String(mail.reason) });
-        if (review.status === 'rejected') log.error('FTBFS review not opened', { error: String(review.reason) });
-      }
+      if (result.status === 'FAILED') state.builds.failed++;
       try {
         await getExternalWorkflowHandle(outcome.buildWorkflowId).signal(postBuildDoneSignal, result);
       } catch (err) {

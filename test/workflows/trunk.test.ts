@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { createApiServer } from '../../src/api/server';
 import { generateDemoTrunk, pushBreakingAndFixingCommits, pushUpstreamCommit, type DemoTrunk } from '../../src/activities/demo';
 import { createTrunkActivities, gerritProject, trunkPaths } from '../../src/activities/trunk';
-import { signalDiscovery } from '../../src/activities/trunk-control';
+import { signalDiscovery, signalRecheck } from '../../src/activities/trunk-control';
 import { shardedCommitDir } from '../../src/domain/trunk/hashes';
 import { VERSIONS_CSV_HEADER } from '../../src/domain/trunk/repo-files';
 import { startWorker, type RunningWorker } from '../../src/worker';
@@ -48,16 +48,29 @@ describe('trunk builder on the demo trunk (real git, rpmbuild, createrepo_c)', (
   const linkTarget = (name: string) => fs.realpathSync(path.join(repos, name));
   const dirOf = (r: Row) => path.join(repos, shardedCommitDir({ commitHash: r.commit_hash, distroHash: r.distro_hash }));
 
+  /** Commits to a demo remote as a developer would: clone, change, push. */
+  const pushTo = (url: string, branch: string, change: (dir: string) => void, message: string): string => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-push-'));
+    execFileSync('git', ['clone', '-q', '-b', branch, url, work]);
+    change(work);
+    const git = (...args: string[]) => execFileSync('git', ['-C', work, '-c', 'user.name=t', '-c', 'user.email=t@example.org', ...args], { encoding: 'utf8' });
+    git('add', '-A');
+    git('commit', '-qm', message);
+    git('push', '-q', 'origin', branch);
+    return git('rev-parse', 'HEAD').trim();
+  };
+
   beforeAll(async () => {
     process.env.TRUNKFLOW_WORKFLOWS_FROM_SOURCE = '1';
     const data = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-trunk-'));
     trunk = uniqueName('demo').replace('_', '-');
     // The demo's spec and its distgit are known before the stack starts, for the Gerrit double.
     demo = await generateDemoTrunk(path.join(data, 'demo'));
-    const failing = demo.packages.find((p) => p.name === demo.failingPackage)!;
-    const specPath = `${failing.name}.spec`;
-    const spec = execFileSync('git', ['--git-dir', new URL(failing.distgit).pathname, 'show', `rpm-master:${specPath}`], { encoding: 'utf8' });
-    gerrit = await startGerritDouble({ files: { [gerritProject(failing.distgit)]: { 'rpm-master': { [specPath]: spec } } } });
+    const specs = Object.fromEntries(demo.packages.map((p) => {
+      const spec = execFileSync('git', ['--git-dir', new URL(p.distgit).pathname, 'show', `rpm-master:${p.name}.spec`], { encoding: 'utf8' });
+      return [gerritProject(p.distgit), { 'rpm-master': { [`${p.name}.spec`]: spec } }];
+    }));
+    gerrit = await startGerritDouble({ files: specs });
     smtp = await startSmtpPeer();
     stack = await isolatedStack({
       paths: { data },
@@ -180,5 +193,52 @@ describe('trunk builder on the demo trunk (real git, rpmbuild, createrepo_c)', (
 
     expect(linkTarget('consistent')).not.toBe(consistentBefore);
     expect(linkTarget('consistent')).toBe(fs.realpathSync(dirOf(fixed)));
+  });
+
+  it('keeps consistent while a package is red, and rechecks only a FAILED build', async () => {
+    const gamma = demo.packages.find((p) => p.name === demo.failingPackage)!;
+    const consistentBefore = linkTarget('consistent');
+    const broken = pushTo(gamma.upstream, 'master', (dir) => fs.rmSync(path.join(dir, 'data.txt')), 'break the package');
+    await signalDiscovery(stack.client, stack.config, trunk, [gamma.name], 'test');
+    const failed = await waitFor('the red build', async () => (await rows()).find((r) => r.commit_hash === broken && r.status === 'FAILED'));
+
+    const alpha = demo.packages[0];
+    const pushed = await pushUpstreamCommit(demo, alpha.name, 'green while gamma is red');
+    await signalDiscovery(stack.client, stack.config, trunk, [alpha.name], 'test');
+    const green = await waitFor('the green build', async () => (await rows()).find((r) => r.commit_hash === pushed.sha && r.status === 'SUCCESS'));
+    expect(linkTarget('current')).toBe(fs.realpathSync(dirOf(green)));
+    expect(linkTarget('consistent')).toBe(consistentBefore);
+
+    // Recheck: the FAILED row goes and the same commit is built again (still red).
+    await signalRecheck(stack.client, stack.config, trunk, gamma.name);
+    const again = await waitFor('the rechecked build', async () => (await rows()).find((r) => r.commit_hash === broken && r.id > failed.id));
+    expect(again.status).toBe('FAILED');
+    expect((await rows()).filter((r) => r.commit_hash === broken)).toHaveLength(1);
+    // A green package is not rechecked: its row stays.
+    const greenRows = (await rows()).filter((r) => r.project_name === alpha.name).length;
+    await signalRecheck(stack.client, stack.config, trunk, alpha.name);
+    await new Promise((r) => setTimeout(r, 2000));
+    expect((await rows()).filter((r) => r.project_name === alpha.name)).toHaveLength(greenRows);
+
+    const fixed = pushTo(gamma.upstream, 'master', (dir) => fs.writeFileSync(path.join(dir, 'data.txt'), 'back\n'), 'fix the package');
+    await signalDiscovery(stack.client, stack.config, trunk, [gamma.name], 'test');
+    const ok = await waitFor('the fix', async () => (await rows()).find((r) => r.commit_hash === fixed && r.status === 'SUCCESS'));
+    expect(linkTarget('consistent')).toBe(fs.realpathSync(dirOf(ok)));
+  });
+
+  it('turns a known transient error into RETRY rows, retried with backoff, then FAILED', async () => {
+    const delta = demo.packages[3];
+    const distro = pushTo(delta.distgit, 'rpm-master', (dir) => {
+      const spec = path.join(dir, `${delta.name}.spec`);
+      const text = fs.readFileSync(spec, 'utf8').replace('# Nothing to compile.', 'echo "curl: (6) Could not resolve host: mirror.example.org"\nexit 1');
+      fs.writeFileSync(spec, text);
+    }, 'a build that needs the network');
+    await signalDiscovery(stack.client, stack.config, trunk, [delta.name], 'test');
+    const failed = await waitFor('the final FAILED row', async () => (await rows()).find((r) => r.distro_hash === distro && r.status === 'FAILED'));
+    const attempts = (await rows()).filter((r) => r.distro_hash === distro);
+    expect(attempts.map((r) => r.status)).toEqual(['RETRY', 'FAILED']); // maxRetries: 1
+    expect(attempts[0].commit_hash).toBe(failed.commit_hash);
+    const notes = await stack.pool.query('SELECT notes FROM commits WHERE id = $1', [attempts[0].id]);
+    expect(notes.rows[0].notes).toContain('Could not resolve host');
   });
 });
