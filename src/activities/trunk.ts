@@ -12,7 +12,7 @@ import { newCommitsToBuild, planGitLog, shouldRecheck } from '../domain/trunk/co
 import { computeFailures, latestStatusByPackage } from '../domain/trunk/consistency';
 import { shardedCommitDir } from '../domain/trunk/hashes';
 import { parseSpecVersion, releaseString, tagBasedVersion } from '../domain/trunk/release-number';
-import { buildVersionsCsvRows, commitYaml, repoFileContent, versionsCsv } from '../domain/trunk/repo-files';
+import { aggregateComponents, aggregateRepoFiles, buildVersionsCsvRows, commitYaml, repoFileContent, versionsCsv } from '../domain/trunk/repo-files';
 import { packageStatuses, reportHtml, statusReportCsv, statusReportHtml } from '../domain/trunk/reports';
 import { lastLines, shouldSendMail } from '../domain/notifications';
 import { createBuildDriver } from './build/driver';
@@ -361,6 +361,9 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
         await atomicSymlink(target, path.join(linkBase, 'consistent'));
         result.consistentMoved = true;
       }
+      if (t.useComponents) {
+        await aggregateComponentRepos(req.trunk, result.consistentMoved ? ['current', 'consistent'] : ['current']);
+      }
       result.repoUrl = `${baseurl}/${attempt.repoDir}`;
       await writeReports(req.trunk);
       return result;
@@ -411,6 +414,34 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
 
   function heartbeatSafe(detail: string) {
     heartbeat(detail);
+  }
+
+  /**
+   * With components, DLRN's top-level `repos/<name>/` holds the concatenation of
+   * every component's `<name>` repo file, in a dir named by its md5, and links
+   * to it (replaced atomically). Consumers pin that hash.
+   */
+  async function aggregateComponentRepos(trunk: string, names: string[]): Promise<void> {
+    const t = trunkConfig(trunk);
+    const reposDir = trunkPaths(config, trunk).repos;
+    const { rows } = await pool.query<{ component: string | null }>('SELECT DISTINCT component FROM commits WHERE trunk = $1', [trunk]);
+    const components = aggregateComponents(rows.map((r) => r.component), await packagesOf(trunk));
+    const read = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : null);
+    for (const name of names) {
+      const aggregate = aggregateRepoFiles(components.map((component) => {
+        const dir = path.join(reposDir, 'component', component, name);
+        return { component, repoText: read(path.join(dir, `${t.reponame}.repo`)), versionsCsvText: read(path.join(dir, 'versions.csv')) };
+      }), md5);
+      const top = path.join(reposDir, name);
+      const hashed = path.join(top, aggregate.hashedDir);
+      fs.mkdirSync(hashed, { recursive: true });
+      fs.writeFileSync(path.join(hashed, `${t.reponame}.repo`), aggregate.repoContent);
+      fs.writeFileSync(path.join(hashed, `${t.reponame}.repo.md5`), aggregate.hash);
+      fs.writeFileSync(path.join(hashed, 'versions.csv'), aggregate.versionsCsv);
+      for (const file of [`${t.reponame}.repo`, `${t.reponame}.repo.md5`, 'versions.csv']) {
+        await atomicSymlink(path.join(aggregate.hashedDir, file), path.join(top, file));
+      }
+    }
   }
 
   /** report.html (latest builds) and status_report.{html,csv}, from indexed queries, not a scan of repos/. */
