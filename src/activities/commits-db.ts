@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { CommitRow } from '../domain/trunk/types';
+import { withTransaction } from '../db/pool';
 
 type Db = Pool | PoolClient;
 
@@ -110,16 +111,8 @@ export async function setLastEmail(db: Db, projectName: string, epoch: number): 
 
 /** Removes a build row and its votes in one transaction (DLRN's recheck deletes the FAILED row). */
 export async function deleteCommit(pool: Pool, id: number): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  await withTransaction(pool, async (client) => {
     await client.query('DELETE FROM civotes WHERE commit_id = $1', [id]);
     await client.query('DELETE FROM commits WHERE id = $1', [id]);
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK');
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }

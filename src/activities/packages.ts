@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { packagesForRelease, type ResolvedPackage } from '../domain/rdoinfo';
 import { loadRdoinfoDir } from './rdoinfo-files';
+import { withTransaction } from '../db/pool';
 
 export interface SyncPackagesInput {
   release: string;
@@ -32,9 +33,7 @@ export function createPackageActivities(deps: PackageActivityDeps) {
     async recordRdoinfoPackages(input: SyncPackagesInput): Promise<SyncPackagesResult> {
       const info = loadRdoinfoDir(input.rdoinfoPath ?? deps.rdoinfoPath, deps.rdoinfoEntry);
       const packages: ResolvedPackage[] = packagesForRelease(info, input.release);
-      const client = await deps.pool.connect();
-      try {
-        await client.query('BEGIN');
+      return withTransaction(deps.pool, async (client) => {
         const before = new Set(
           (await client.query<{ name: string }>('SELECT name FROM packages WHERE release = $1', [input.release])).rows.map((r) => r.name),
         );
@@ -56,14 +55,8 @@ export function createPackageActivities(deps: PackageActivityDeps) {
         );
         const removed = [...before].filter((name) => !names.includes(name)).sort();
         if (removed.length) await client.query('DELETE FROM packages WHERE release = $1 AND name = ANY($2)', [input.release, removed]);
-        await client.query('COMMIT');
         return { release: input.release, packages: packages.length, added: names.filter((n) => !before.has(n)), removed };
-      } catch (err) {
-        await client.query('ROLLBACK');
-        throw err;
-      } finally {
-        client.release();
-      }
+      });
     },
   };
 }

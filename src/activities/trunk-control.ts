@@ -28,38 +28,26 @@ function findTrunk(config: Config, name: string): TrunkConfig {
   return t;
 }
 
-/** Asks a trunk to discover new commits now (all packages, or some), starting it if needed. */
+/** Start options of a trunk's workflow: every signal to it starts it first if it is not running. */
+function startOf(config: Config, trunk: string) {
+  const start = trunkStart(config, findTrunk(config, trunk));
+  return { ...start, args: [...start.args] };
+}
+
+/** Asks a trunk to discover new commits now (all packages, or some). */
 export async function signalDiscovery(client: Client, config: Config, trunk: string, packages: string[] | undefined, reason: string): Promise<string> {
-  const t = findTrunk(config, trunk);
-  const handle = await client.workflow.signalWithStart('trunk', {
-    ...trunkStart(config, t),
-    args: [...trunkStart(config, t).args],
-    signal: discoverSignal,
-    signalArgs: [{ packages, reason }],
-  });
+  const handle = await client.workflow.signalWithStart('trunk', { ...startOf(config, trunk), signal: discoverSignal, signalArgs: [{ packages, reason }] });
   return handle.workflowId;
 }
 
-/** Queues builds found elsewhere (an import, a benchmark) on a trunk, starting it if needed. */
+/** Queues builds found elsewhere (an import, a benchmark) on a trunk. */
 export async function signalEnqueue(client: Client, config: Config, trunk: string, requests: BuildRequest[]): Promise<void> {
-  const t = findTrunk(config, trunk);
-  await client.workflow.signalWithStart('trunk', {
-    ...trunkStart(config, t),
-    args: [...trunkStart(config, t).args],
-    signal: enqueueSignal,
-    signalArgs: [requests],
-  });
+  await client.workflow.signalWithStart('trunk', { ...startOf(config, trunk), signal: enqueueSignal, signalArgs: [requests] });
 }
 
 /** `trunkflow recheck`: asks the trunk to rebuild a package whose latest build FAILED. */
 export async function signalRecheck(client: Client, config: Config, trunk: string, packageName: string): Promise<void> {
-  const t = findTrunk(config, trunk);
-  await client.workflow.signalWithStart('trunk', {
-    ...trunkStart(config, t),
-    args: [...trunkStart(config, t).args],
-    signal: recheckSignal,
-    signalArgs: [{ packageName }],
-  });
+  await client.workflow.signalWithStart('trunk', { ...startOf(config, trunk), signal: recheckSignal, signalArgs: [{ packageName }] });
 }
 
 /** Creates each trunk's discovery Schedule (DLRN's cron cadence) unless it exists. */

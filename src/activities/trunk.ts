@@ -17,6 +17,7 @@ import { packageStatuses, reportHtml, statusReportCsv, statusReportHtml } from '
 import { lastLines, shouldSendMail } from '../domain/notifications';
 import { createBuildDriver } from './build/driver';
 import { buildSrpm } from './build/srpm';
+import { withTransaction } from '../db/pool';
 import * as db from './commits-db';
 import { generateDemoTrunk } from './demo';
 import { commitsSince, describeVersion, exportTree, git, resolveBranch, syncClone } from './git';
@@ -324,29 +325,24 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
       row.artifacts = attempt.rpms.join(',');
       row.notes = 'OK';
       row.versionsCsv = `repos/${attempt.repoDir}/versions.csv`;
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        result.commitId = await db.insertCommit(client, row);
-        const failures = computeFailures({
-          packages: packages.map((p) => ({ name: p.name, component: p.component })),
-          built: { name: req.packageName, component: req.component },
-          latestStatus: latestStatusByPackage(latest.filter((r) => r.projectName !== req.packageName)),
-          useComponents: t.useComponents,
-        });
-        result.failures = failures.failures;
+      // The row and the consistent vote land together.
+      const failures = computeFailures({
+        packages: packages.map((p) => ({ name: p.name, component: p.component })),
+        built: { name: req.packageName, component: req.component },
+        latestStatus: latestStatusByPackage(latest.filter((r) => r.projectName !== req.packageName)),
+        useComponents: t.useComponents,
+      });
+      result.failures = failures.failures;
+      const commitId = await withTransaction(pool, async (client) => {
+        const id = await db.insertCommit(client, row);
         if (failures.failures === 0) {
-          await db.insertVote(client, { commitId: result.commitId, ciName: 'consistent', vote: true, timestamp: attempt.dtBuild, component: req.component });
+          await db.insertVote(client, { commitId: id, ciName: 'consistent', vote: true, timestamp: attempt.dtBuild, component: req.component });
         }
-        await client.query('COMMIT');
-      } catch (err) {
-        await client.query('ROLLBACK');
-        throw err;
-      } finally {
-        client.release();
-      }
+        return id;
+      });
+      result.commitId = commitId;
       fs.writeFileSync(path.join(outDir, 'commit.yaml'), commitYaml({
-        id: result.commitId, type: 'rpm', status: 'SUCCESS', projectName: req.packageName, commitHash: req.commitHash,
+        id: commitId, type: 'rpm', status: 'SUCCESS', projectName: req.packageName, commitHash: req.commitHash,
         distroHash: req.distroHash, extendedHash: req.extendedHash, dtCommit: req.dtCommit, dtBuild: attempt.dtBuild,
         commitBranch: req.commitBranch, component: req.component, artifacts: row.artifacts, dtDistro: req.dtDistro,
         dtExtended: null, repoDir: row.repoDir, distgitDir: row.distgitDir, notes: 'OK', flags: 0, versionsCsv: row.versionsCsv,

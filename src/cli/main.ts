@@ -16,6 +16,17 @@ function config(): Config {
   return loadConfig(program.opts<{ config?: string }>().config);
 }
 
+/** Runs fn with a Temporal client of the configured cluster, closing it afterwards. */
+async function withClient<T>(cfg: Config, fn: (client: import('@temporalio/client').Client) => Promise<T>): Promise<T> {
+  const { connectClient } = await import('../client');
+  const { client, connection } = await connectClient(cfg);
+  try {
+    return await fn(client);
+  } finally {
+    await connection.close();
+  }
+}
+
 program
   .command('packages')
   .description('print the packages rdoinfo resolves for a release')
@@ -105,33 +116,21 @@ trunkCommand
   .argument('<packages...>', 'package names')
   .option('-t, --trunk <name>', 'trunk (default: the only one configured)')
   .action(async (packages: string[], opts: { trunk?: string }) => {
-    const { connectClient } = await import('../client');
     const { signalDiscovery } = await import('../activities/trunk-control');
     const cfg = config();
     const trunk = pickTrunk(cfg, opts.trunk);
-    const { client, connection } = await connectClient(cfg);
-    try {
-      const id = await signalDiscovery(client, cfg, trunk, packages, 'trunkflow trunk poke');
-      console.log(`discovery of ${packages.join(', ')} requested on ${id}`);
-    } finally {
-      await connection.close();
-    }
+    const id = await withClient(cfg, (client) => signalDiscovery(client, cfg, trunk, packages, 'trunkflow trunk poke'));
+    console.log(`discovery of ${packages.join(', ')} requested on ${id}`);
   });
 trunkCommand
   .command('status')
   .description("print the trunk workflow's queue and running builds")
   .option('-t, --trunk <name>', 'trunk (default: the only one configured)')
   .action(async (opts: { trunk?: string }) => {
-    const { connectClient } = await import('../client');
     const { trunkStatusQuery, trunkWorkflowId } = await import('../workflows/messages');
     const cfg = config();
-    const { client, connection } = await connectClient(cfg);
-    try {
-      const status = await client.workflow.getHandle(trunkWorkflowId(pickTrunk(cfg, opts.trunk))).query(trunkStatusQuery);
-      process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
-    } finally {
-      await connection.close();
-    }
+    const status = await withClient(cfg, (client) => client.workflow.getHandle(trunkWorkflowId(pickTrunk(cfg, opts.trunk))).query(trunkStatusQuery));
+    process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
   });
 
 program
@@ -140,7 +139,6 @@ program
   .argument('<package>', 'package name')
   .option('-t, --trunk <name>', 'trunk (default: the only one configured)')
   .action(async (packageName: string, opts: { trunk?: string }) => {
-    const { connectClient } = await import('../client');
     const { createPool } = await import('../db/pool');
     const { packageRows } = await import('../activities/commits-db');
     const { shouldRecheck } = await import('../domain/trunk/commit-selection');
@@ -157,13 +155,8 @@ program
     if (!decision.recheck || decision.reason !== 'failed') {
       throw new UserError(`trunkflow: ${decision.recheck ? `the latest build of ${packageName} is not FAILED` : decision.explanation}`);
     }
-    const { client, connection } = await connectClient(cfg);
-    try {
-      await signalRecheck(client, cfg, trunk, packageName);
-      console.log(`recheck of ${packageName} requested on trunk ${trunk}`);
-    } finally {
-      await connection.close();
-    }
+    await withClient(cfg, (client) => signalRecheck(client, cfg, trunk, packageName));
+    console.log(`recheck of ${packageName} requested on trunk ${trunk}`);
   });
 
 program

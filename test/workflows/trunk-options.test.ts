@@ -6,19 +6,10 @@ import { trunkPaths } from '../../src/activities/trunk';
 import { signalDiscovery } from '../../src/activities/trunk-control';
 import { trunkStatusQuery, trunkWorkflowId } from '../../src/workflows/messages';
 import { startWorker, type RunningWorker } from '../../src/worker';
+import { waitFor } from '../support/wait';
 import { isolatedStack, uniqueName, type IsolatedStack } from '../support/stack';
 
 jest.setTimeout(300_000);
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 describe('trunk options', () => {
   let stack: IsolatedStack;

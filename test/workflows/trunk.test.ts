@@ -11,6 +11,7 @@ import { VERSIONS_CSV_HEADER } from '../../src/domain/trunk/repo-files';
 import { startWorker, type RunningWorker } from '../../src/worker';
 import { startGerritDouble, type GerritDouble } from '../support/gerrit-double';
 import { startSmtpPeer, type SmtpPeer } from '../support/smtp-peer';
+import { waitFor } from '../support/wait';
 import { isolatedStack, uniqueName, type IsolatedStack } from '../support/stack';
 
 jest.setTimeout(300_000);
@@ -22,16 +23,6 @@ interface Row {
   distro_hash: string;
   status: string;
   dt_commit: number;
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 180_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
 }
 
 describe('trunk builder on the demo trunk (real git, rpmbuild, createrepo_c)', () => {
