@@ -85,23 +85,28 @@ async function waitForRows(pool: Pool, trunk: string, count: number, timeoutMs: 
 
 const ms = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) => Number(t?.seconds ?? 0) * 1000 + (t?.nanos ?? 0) / 1e6;
 
-/** Execution time of every postBuild activity across all runs of a trunk workflow. */
-async function postBuildDurations(client: Client, trunk: string): Promise<number[]> {
-  const out: number[] = [];
-  for await (const run of client.workflow.list({ query: `WorkflowId = '${trunkWorkflowId(trunk)}'` })) {
+/** Start and end times of every run of one activity type in the workflows a query finds. */
+async function activitySpans(client: Client, query: string, activityType: string): Promise<Array<{ start: number; end: number }>> {
+  const out: Array<{ start: number; end: number }> = [];
+  for await (const run of client.workflow.list({ query })) {
     const history = await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
-    const scheduled = new Map<string, string>();
+    const scheduled = new Set<string>();
     const started = new Map<string, number>();
     for (const e of history.events ?? []) {
       const id = String(e.eventId);
-      if (e.activityTaskScheduledEventAttributes?.activityType?.name === 'postBuild') scheduled.set(id, id);
+      if (e.activityTaskScheduledEventAttributes?.activityType?.name === activityType) scheduled.add(id);
       const s = e.activityTaskStartedEventAttributes;
       if (s && scheduled.has(String(s.scheduledEventId))) started.set(id, ms(e.eventTime));
       const c = e.activityTaskCompletedEventAttributes;
-      if (c && started.has(String(c.startedEventId))) out.push(ms(e.eventTime) - started.get(String(c.startedEventId))!);
+      if (c && started.has(String(c.startedEventId))) out.push({ start: started.get(String(c.startedEventId))!, end: ms(e.eventTime) });
     }
   }
   return out;
+}
+
+/** Execution time of every postBuild activity across all runs of a trunk workflow. */
+async function postBuildDurations(client: Client, trunk: string): Promise<number[]> {
+  return (await activitySpans(client, `WorkflowId = '${trunkWorkflowId(trunk)}'`, 'postBuild')).map((s) => s.end - s.start);
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -124,6 +129,11 @@ async function parallelEfficiency(): Promise<void> {
     await waitForRows(setup.pool, name, packages.length, 15 * 60_000);
     const makespan = (Date.now() - started) / 1000;
     const ideal = (packages.length * buildSeconds) / slots;
+    // Where the rest goes: how busy the build slots were, and the mean gap between a build and the next in a slot.
+    const spans = await activitySpans(setup.client, `Trunk = '${name}' AND WorkflowType = 'buildPackage'`, 'buildCommit');
+    const busy = spans.reduce((sum, s) => sum + (s.end - s.start), 0) / 1000;
+    const gap = (makespan * slots - busy) / packages.length;
+    console.log(`  build slots busy ${((100 * busy) / (makespan * slots)).toFixed(1)}% of the makespan; mean idle per slot turnover ${(gap * 1000).toFixed(0)} ms`);
     console.log(`parallel efficiency: ${packages.length} packages x 1 commit, ${buildSeconds} s simulated builds, ${slots} slots: ` +
       `makespan ${makespan.toFixed(1)} s, ideal ${ideal.toFixed(1)} s, ratio ${(makespan / ideal).toFixed(3)} (goal <= 1.15)`);
   } finally {
