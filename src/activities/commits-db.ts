@@ -69,6 +69,25 @@ export async function insertCommit(db: Db, c: CommitInsert): Promise<number> {
   return rows[0].id;
 }
 
+/**
+ * The row an earlier attempt of the same activity inserted, if any: the same
+ * build (hashes and dt_build) with the same status. Activities run at least
+ * once, so inserts check first.
+ */
+export async function findCommit(db: Db, c: CommitInsert): Promise<number | null> {
+  const { rows } = await db.query<{ id: number }>(
+    `SELECT id FROM commits WHERE trunk = $1 AND project_name = $2 AND commit_hash = $3 AND distro_hash = $4
+       AND extended_hash IS NOT DISTINCT FROM $5 AND dt_build = $6 AND status = $7 ORDER BY id DESC LIMIT 1`,
+    [c.trunk, c.projectName, c.commitHash, c.distroHash, c.extendedHash, c.dtBuild, c.status],
+  );
+  return rows[0]?.id ?? null;
+}
+
+/** insertCommit, unless an earlier attempt inserted the same row. */
+export async function insertCommitOnce(pool: Pool, c: CommitInsert): Promise<number> {
+  return withTransaction(pool, async (client) => (await findCommit(client, c)) ?? insertCommit(client, c));
+}
+
 /** Each package's newest row of the trunk (RETRY included: DLRN counts it as a failure). */
 export async function latestPerProject(db: Db, trunk: string): Promise<StoredCommit[]> {
   const { rows } = await db.query(

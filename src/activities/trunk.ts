@@ -239,7 +239,7 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
         const known = findKnownError(`${log}\n${message}`);
         return {
           ok: false, rpms: [], nvr: null, ...base,
-          failure: { status, reason: known ? `known error: ${known.pattern}` : message.split('\n')[0], logTail: lastLines(`${log}\n${message}`, 40) },
+          failure: { status, reason: known ? `known error: ${known.pattern}` : message.split('\n')[0] },
         };
       } finally {
         fs.rmSync(work, { recursive: true, force: true });
@@ -256,7 +256,7 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
 
     /** A transient failure with retries left: a RETRY row, as DLRN adds one per retry. */
     async recordRetry(req: BuildRequest, attempt: BuildAttempt): Promise<number> {
-      return db.insertCommit(pool, {
+      return db.insertCommitOnce(pool, {
         trunk: req.trunk, projectName: req.packageName, commitHash: req.commitHash, distroHash: req.distroHash,
         extendedHash: req.extendedHash, dtCommit: req.dtCommit, dtDistro: req.dtDistro, dtBuild: attempt.dtBuild,
         repoDir: cloneDirs(req.trunk, req.packageName).upstream, distgitDir: cloneDirs(req.trunk, req.packageName).distgit,
@@ -295,7 +295,7 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
       if (outcome.status === 'FAILED') {
         const previous = (await db.packageRows(pool, req.trunk, req.packageName)).filter((r) => r.status !== 'RETRY').pop();
         row.notes = attempt.failure?.reason ?? 'build failed';
-        result.commitId = await db.insertCommit(pool, row);
+        result.commitId = await db.insertCommitOnce(pool, row);
         result.reviewDue = t.reviews && (!previous || previous.status === 'SUCCESS');
         result.mailDue = Boolean(config.mail.host) && shouldSendMail(await db.lastEmail(pool, req.packageName), Math.floor(Date.now() / 1000));
         result.failures = -1;
@@ -334,6 +334,8 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
       });
       result.failures = failures.failures;
       const commitId = await withTransaction(pool, async (client) => {
+        const existing = await db.findCommit(client, row);
+        if (existing !== null) return existing; // a retried post-build: recorded already, with its vote
         const id = await db.insertCommit(client, row);
         if (failures.failures === 0) {
           await db.insertVote(client, { commitId: id, ciName: 'consistent', vote: true, timestamp: attempt.dtBuild, component: req.component });
@@ -378,7 +380,7 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
         packageName: req.packageName, release: req.release, trunk: t.sourceBranch, commitHash: req.commitHash,
         distroHash: req.distroHash, maintainers: req.maintainers,
         logUrl: `${trunkBaseurl(config, t)}/${outcome.attempt?.logPath ?? ''}`,
-        logTail: fs.existsSync(logPath) ? lastLines(fs.readFileSync(logPath, 'utf8'), 40) : (outcome.attempt?.failure?.logTail ?? ''),
+        logTail: fs.existsSync(logPath) ? lastLines(fs.readFileSync(logPath, 'utf8'), 40) : `(no build log at ${logPath})`,
       });
       await db.setLastEmail(pool, req.packageName, now);
       return true;

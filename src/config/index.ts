@@ -38,7 +38,7 @@ export const TrunkSchema = z.strictObject({
   buildSlots: z.coerce.number().int().min(1).max(256).default(4),
   maxRetries: z.coerce.number().int().min(0).max(20).default(3),
   /** First wait before a RETRY is built again; doubles each time (DLRN waits for the next 5-minute run). */
-  retryBaseSeconds: z.coerce.number().int().min(0).default(300),
+  retryBaseSeconds: z.coerce.number().int().min(1).default(300),
   /** A build host that stops heartbeating for this long is presumed dead; the build moves to another. */
   buildHeartbeatSeconds: z.coerce.number().int().min(1).default(120),
   fallbackToMaster: z.boolean().default(true),

@@ -45,7 +45,8 @@ export interface BuildAttempt {
   /** Build log, relative to the trunk's repos/. */
   logPath: string;
   /** On failure: RETRY for a known transient error with retries left, else FAILED. */
-  failure?: { status: Exclude<BuildStatus, 'SUCCESS'>; reason: string; logTail: string };
+  /** The log itself stays in the repo dir (logPath): histories carry paths, not logs. */
+  failure?: { status: Exclude<BuildStatus, 'SUCCESS'>; reason: string };
 }
 
 /** Sent by a build workflow to its trunk workflow when it is done building. */
