@@ -16,6 +16,7 @@ function trunkStart(config: Config, t: TrunkConfig) {
     args: [{
       trunk: t.name, buildSlots: t.buildSlots, maxRetries: t.maxRetries, buildTaskQueue: config.temporal.taskQueues.builds,
       retryBaseSeconds: t.retryBaseSeconds, buildHeartbeatSeconds: t.buildHeartbeatSeconds,
+      buildLookahead: t.buildLookahead ?? Math.ceil(t.buildSlots / 4),
     }] as const,
     typedSearchAttributes: [{ key: Trunk, value: t.name }, { key: Stage, value: 'trunk' }],
     staticSummary: `Trunk ${t.name} (${t.release}/${t.distro})`,

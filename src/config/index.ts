@@ -36,6 +36,8 @@ export const TrunkSchema = z.strictObject({
   baseurl: z.url().optional(),
   reponame: nonEmpty.default('delorean'),
   buildSlots: z.coerce.number().int().min(1).max(256).default(4),
+  /** Builds queued on the build hosts beyond buildSlots, so a freed slot is refilled at once (default: a quarter of the slots). */
+  buildLookahead: z.coerce.number().int().min(0).max(256).optional(),
   maxRetries: z.coerce.number().int().min(0).max(20).default(3),
   /** First wait before a RETRY is built again; doubles each time (DLRN waits for the next 5-minute run). */
   retryBaseSeconds: z.coerce.number().int().min(1).default(300),

@@ -61,6 +61,13 @@ export interface TrunkInput {
   buildTaskQueue: string;
   retryBaseSeconds?: number;
   buildHeartbeatSeconds?: number;
+  /**
+   * Builds started beyond buildSlots, waiting on the builds task queue: a build
+   * host picks the next one the moment a build ends, instead of waiting for the
+   * trunk to hear of it and start another. Each host's worker runs at most
+   * buildSlots builds at once.
+   */
+  buildLookahead?: number;
   /** Carried across continue-as-new. */
   state?: TrunkState;
 }
@@ -77,6 +84,7 @@ function emptyState(): TrunkState {
  */
 export async function trunk(input: TrunkInput): Promise<void> {
   const state = { ...emptyState(), ...input.state };
+  const inFlightLimit = input.buildSlots + (input.buildLookahead ?? 0);
   upsertSearchAttributes([{ key: Trunk, value: input.trunk }, { key: Stage, value: 'trunk' }]);
   let discovering = false;
   let postBuilding = false;
@@ -143,7 +151,7 @@ export async function trunk(input: TrunkInput): Promise<void> {
   // All starts of one pass go out in one workflow task.
   const startBuilds = async () => {
     const picked: BuildRequest[] = [];
-    for (let i = 0; i < state.queue.length && state.building.length < input.buildSlots; ) {
+    for (let i = 0; i < state.queue.length && state.building.length < inFlightLimit; ) {
       const request = state.queue[i];
       if (state.running[request.packageName]) {
         i++;
@@ -197,7 +205,7 @@ export async function trunk(input: TrunkInput): Promise<void> {
   };
 
   const canStart = () =>
-    state.queue.some((r) => !state.running[r.packageName]) && state.building.length < input.buildSlots;
+    state.queue.some((r) => !state.running[r.packageName]) && state.building.length < inFlightLimit;
   const readyToContinue = () => workflowInfo().continueAsNewSuggested && !discovering && !postBuilding;
 
   for (;;) {
