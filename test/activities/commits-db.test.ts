@@ -12,7 +12,7 @@ describe('commits table access', () => {
   beforeAll(async () => {
     stack = await isolatedStack();
   });
-  afterAll(async () => stack.teardown());
+  afterAll(async () => stack?.teardown());
 
   it('records a build once even when its activity runs twice', async () => {
     const first = await insertCommitOnce(stack.pool, row({}));

@@ -8,6 +8,7 @@ describe('trunk schedules', () => {
     stack = await isolatedStack({ trunks: [{ name: trunk, release: 'flamingo', schedule: '5m' }] });
   });
   afterAll(async () => {
+    if (!stack) return;
     await stack.client.schedule.getHandle(`discover:${trunk}`).delete().catch(() => undefined);
     await stack.teardown();
   });

@@ -6,7 +6,7 @@ describe('API server', () => {
   beforeAll(async () => {
     stack = await isolatedStack();
   });
-  afterAll(async () => stack.teardown());
+  afterAll(async () => stack?.teardown());
 
   it('answers /api/health as DLRN does, before and after the first commit', async () => {
     const app = createApiServer({ pool: stack.pool, config: stack.config });

@@ -14,8 +14,8 @@ describe('syncPackages workflow', () => {
     connection = await NativeConnection.connect({ address: stack.config.temporal.address });
   });
   afterAll(async () => {
-    await connection.close();
-    await stack.teardown();
+    await connection?.close();
+    await stack?.teardown();
   });
 
   it('records the release packages in projects and carries the release search attribute', async () => {
