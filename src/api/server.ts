@@ -1,10 +1,11 @@
+import { createHmac } from 'node:crypto';
 import * as fs from 'node:fs';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
 import type { Config } from '../config';
 import type { TrunkPackage } from '../domain/trunk-build';
-import { packagesForPush, parseGerritRefUpdated, parseGithubPush, WebhookError, type RepoPush } from '../domain/webhooks';
+import { githubSignatureProblem, packagesForPush, parseGerritRefUpdated, parseGithubPush, WebhookError, type RepoPush } from '../domain/webhooks';
 
 /** What the API needs of the trunks: their packages, and a way to ask for discovery. */
 export interface TrunkControl {
@@ -61,8 +62,28 @@ export function createApiServer(deps: ApiDeps): FastifyInstance {
       throw err;
     }
   };
-  app.post('/api/webhooks/gerrit', async (request, reply) => reply.status(202).send(await onPush(parsed(parseGerritRefUpdated, request.body))));
+  // Webhook bodies are kept raw as well: GitHub signs the exact bytes.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    (request as { rawBody?: string }).rawBody = body as string;
+    if (body === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(body as string));
+    } catch (err) {
+      done(Object.assign(new Error(`invalid JSON body: ${(err as Error).message}`), { statusCode: 400 }), undefined);
+    }
+  });
+  const secret = deps.config.http.webhookSecret;
+  const refuse = (reason: string) => Object.assign(new Error(reason), { statusCode: 401 });
+  app.post('/api/webhooks/gerrit', async (request, reply) => {
+    if (secret && request.headers.authorization !== `Bearer ${secret}`) throw refuse('Authorization: a Bearer token equal to the webhook secret is required');
+    return reply.status(202).send(await onPush(parsed(parseGerritRefUpdated, request.body)));
+  });
   app.post('/api/webhooks/github', async (request, reply) => {
+    if (secret) {
+      const raw = (request as { rawBody?: string }).rawBody ?? '';
+      const problem = githubSignatureProblem(request.headers['x-hub-signature-256'] as string | undefined, createHmac('sha256', secret).update(raw).digest('hex'));
+      if (problem) throw refuse(problem);
+    }
     const event = request.headers['x-github-event'];
     if (event === 'ping') return reply.status(200).send({ result: 'pong' });
     if (event !== undefined && event !== 'push') return reply.status(400).send({ message: `X-GitHub-Event: only "push" is handled, got "${String(event)}"` });

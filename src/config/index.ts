@@ -109,6 +109,11 @@ export const ConfigSchema = z.strictObject({
       port: z.coerce.number().int().min(0).max(65535).default(8080),
       /** Public URL of the API server; repo files point at `<publicUrl>/repos`. */
       publicUrl: z.url().optional(),
+      /**
+       * Shared secret of the push webhooks: GitHub signs with it (X-Hub-Signature-256);
+       * Gerrit sends it as `Authorization: Bearer <secret>`. Unset: webhooks are open (loopback demo).
+       */
+      webhookSecret: nonEmpty.optional(),
     })
     .prefault({}),
   rdoinfo: z
@@ -176,6 +181,7 @@ export const ENV_OVERRIDES: Record<string, string> = {
   TRUNKFLOW_HTTP_HOST: 'http.host',
   TRUNKFLOW_HTTP_PORT: 'http.port',
   TRUNKFLOW_PUBLIC_URL: 'http.publicUrl',
+  TRUNKFLOW_WEBHOOK_SECRET: 'http.webhookSecret',
   TRUNKFLOW_RDOINFO: 'rdoinfo.path',
   TRUNKFLOW_RELEASE: 'rdoinfo.release',
   TRUNKFLOW_BUILD_DRIVER: 'drivers.build',

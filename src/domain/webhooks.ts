@@ -81,3 +81,17 @@ export function packagesForPush<P extends { name: string; upstream: string; dist
   };
   return packages.filter((p) => touches(p.upstream) || touches(p.distgit));
 }
+
+/**
+ * Checks GitHub's `X-Hub-Signature-256: sha256=<hex>` header against the HMAC
+ * of the raw body, in constant time. The HMAC is computed by the caller (the
+ * domain has no crypto); returns why it fails, or null when it matches.
+ */
+export function githubSignatureProblem(header: string | undefined, expectedHex: string): string | null {
+  if (!header) return 'X-Hub-Signature-256: missing (a webhook secret is configured)';
+  const match = /^sha256=([0-9a-f]{64})$/.exec(header.trim());
+  if (!match) return 'X-Hub-Signature-256: expected sha256=<64 hex digits>';
+  let diff = 0;
+  for (let i = 0; i < 64; i++) diff |= match[1].charCodeAt(i) ^ expectedHex.charCodeAt(i);
+  return diff === 0 ? null : 'X-Hub-Signature-256: signature does not match the payload';
+}

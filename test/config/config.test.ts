@@ -51,4 +51,15 @@ describe('configuration', () => {
   it('names a missing file', () => {
     expect(() => loadConfig('/nonexistent/trunkflow.yaml', {})).toThrow('/nonexistent/trunkflow.yaml: cannot read');
   });
+
+  it('accepts the commented example, which describes the embedded defaults', () => {
+    const example = loadConfig(path.join(PROJECT_ROOT, 'trunkflow.example.yaml'), {});
+    const defaults = buildConfig({}, 'embedded defaults', PROJECT_ROOT, {});
+    expect(example.trunks).toEqual(defaults.trunks);
+    expect({ ...example.temporal, ...example.drivers, ...example.http }).toEqual({ ...defaults.temporal, ...defaults.drivers, ...defaults.http });
+  });
+
+  it('names a trunk given twice', () => {
+    expect(() => buildConfig({ trunks: [{ name: 'a', release: 'x' }, { name: 'a', release: 'y' }] }, 'f.yaml', '/', {})).toThrow('f.yaml: trunks.1.name: "a" is used by another trunk');
+  });
 });

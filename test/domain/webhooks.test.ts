@@ -1,4 +1,4 @@
-import { normalizeRepoUrl, packagesForPush, parseGerritRefUpdated, parseGithubPush, WebhookError } from '../../src/domain/webhooks';
+import { githubSignatureProblem, normalizeRepoUrl, packagesForPush, parseGerritRefUpdated, parseGithubPush, WebhookError } from '../../src/domain/webhooks';
 
 const packages = [
   { name: 'openstack-nova', upstream: 'https://opendev.org/openstack/nova', distgit: 'https://github.com/rdo-packages/nova-distgit.git' },
@@ -33,5 +33,15 @@ describe('webhooks', () => {
     expect(() => parseGerritRefUpdated({ type: 'ref-updated', refUpdate: { refName: 'refs/heads/x' } })).toThrow('refUpdate.project');
     expect(() => parseGithubPush({ ref: 'refs/heads/x' })).toThrow(WebhookError);
     expect(() => parseGerritRefUpdated({ type: 'patchset-created' })).toThrow('type: expected "ref-updated"');
+  });
+});
+
+describe('GitHub webhook signatures', () => {
+  const good = 'ab'.repeat(32);
+  it('accepts the matching signature only', () => {
+    expect(githubSignatureProblem(`sha256=${good}`, good)).toBeNull();
+    expect(githubSignatureProblem(`sha256=${'cd'.repeat(32)}`, good)).toContain('does not match');
+    expect(githubSignatureProblem(undefined, good)).toContain('missing');
+    expect(githubSignatureProblem('sha1=abc', good)).toContain('expected sha256=');
   });
 });
