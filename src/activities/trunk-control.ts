@@ -3,13 +3,14 @@ import {
   ScheduleOverlapPolicy,
   type Client,
 } from '@temporalio/client';
-import type { Config, TrunkConfig } from '../config';
+import { findTrunk, type Config } from '../config';
 import { Stage, Trunk } from '../domain/search-attributes';
 import type { BuildRequest } from '../domain/trunk-build';
 import { discoverSignal, enqueueSignal, recheckSignal, trunkWorkflowId } from '../workflows/messages';
 
-/** The trunk workflow's start options: one per trunk, started on first use. */
-function trunkStart(config: Config, t: TrunkConfig) {
+/** The trunk workflow's start options: one per trunk, started by the first signal to it. */
+function startOf(config: Config, trunk: string) {
+  const t = findTrunk(config, trunk);
   return {
     workflowId: trunkWorkflowId(t.name),
     taskQueue: config.temporal.taskQueues.orchestration,
@@ -17,22 +18,10 @@ function trunkStart(config: Config, t: TrunkConfig) {
       trunk: t.name, buildSlots: t.buildSlots, maxRetries: t.maxRetries, buildTaskQueue: config.temporal.taskQueues.builds,
       retryBaseSeconds: t.retryBaseSeconds, buildHeartbeatSeconds: t.buildHeartbeatSeconds,
       buildLookahead: t.buildLookahead ?? Math.ceil(t.buildSlots / 4),
-    }] as const,
+    }],
     typedSearchAttributes: [{ key: Trunk, value: t.name }, { key: Stage, value: 'trunk' }],
     staticSummary: `Trunk ${t.name} (${t.release}/${t.distro})`,
   };
-}
-
-function findTrunk(config: Config, name: string): TrunkConfig {
-  const t = config.trunks.find((x) => x.name === name);
-  if (!t) throw new Error(`unknown trunk "${name}"; configured: ${config.trunks.map((x) => x.name).join(', ')}`);
-  return t;
-}
-
-/** Start options of a trunk's workflow: every signal to it starts it first if it is not running. */
-function startOf(config: Config, trunk: string) {
-  const start = trunkStart(config, findTrunk(config, trunk));
-  return { ...start, args: [...start.args] };
 }
 
 /** Asks a trunk to discover new commits now (all packages, or some). */

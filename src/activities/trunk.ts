@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Context } from '@temporalio/activity';
 import type { Pool } from 'pg';
-import type { Config, TrunkConfig } from '../config';
+import { findTrunk, type Config, type TrunkConfig } from '../config';
 import { packagesForRelease } from '../domain/rdoinfo';
 import type { BuildAttempt, BuildOutcome, BuildRequest, PostBuildResult, TrunkPackage } from '../domain/trunk-build';
 import { branchFallbackRefs } from '../domain/trunk/branches';
@@ -89,11 +89,7 @@ async function ensureCommit(url: string, dir: string, sha: string, signal?: Abor
 export function createTrunkActivities(deps: TrunkActivityDeps) {
   const { pool, config } = deps;
 
-  const trunkConfig = (name: string): TrunkConfig => {
-    const t = config.trunks.find((x) => x.name === name);
-    if (!t) throw new Error(`trunk "${name}" is not configured (${config.source}: trunks)`);
-    return t;
-  };
+  const trunkConfig = (name: string): TrunkConfig => findTrunk(config, name);
 
   // rdoinfo is re-read at most once a minute per trunk: post-builds need the package list too.
   const packageCache = new Map<string, { at: number; packages: TrunkPackage[] }>();
@@ -129,6 +125,17 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
   const cloneDirs = (trunk: string, pkg: string) => {
     const git = trunkPaths(config, trunk).git;
     return { upstream: path.join(git, pkg), distgit: path.join(git, `${pkg}_distro`) };
+  };
+
+  /** The `commits` row of one build attempt (DLRN's repo_dir/distgit_dir are the clones). */
+  const commitRow = (req: BuildRequest, attempt: BuildAttempt, status: db.CommitInsert['status'], notes: string): db.CommitInsert => {
+    const dirs = cloneDirs(req.trunk, req.packageName);
+    return {
+      trunk: req.trunk, projectName: req.packageName, commitHash: req.commitHash, distroHash: req.distroHash,
+      extendedHash: req.extendedHash, dtCommit: req.dtCommit, dtDistro: req.dtDistro, dtBuild: attempt.dtBuild,
+      repoDir: dirs.upstream, distgitDir: dirs.distgit, commitBranch: req.commitBranch,
+      status, component: req.component, artifacts: null, notes, versionsCsv: null,
+    };
   };
 
   return {
@@ -184,13 +191,14 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
     async buildCommit(req: BuildRequest, retriesSoFar: number): Promise<BuildAttempt> {
       const t = trunkConfig(req.trunk);
       const paths = trunkPaths(config, req.trunk);
-      const repoDir = shardedCommitDir({ ...req, component: req.component });
+      const repoDir = shardedCommitDir(req);
       const outDir = path.join(paths.repos, repoDir);
       const logFile = path.join(outDir, 'rpmbuild.log');
       const dtBuild = Math.floor(Date.now() / 1000);
       fs.rmSync(outDir, { recursive: true, force: true });
       fs.mkdirSync(outDir, { recursive: true });
-      const work = fs.mkdtempSync(path.join(fs.mkdirSync(paths.work, { recursive: true }) ?? paths.work, `${req.packageName}-`));
+      fs.mkdirSync(paths.work, { recursive: true });
+      const work = fs.mkdtempSync(path.join(paths.work, `${req.packageName}-`));
       const signal = cancellationSignal();
       const base = { dtBuild, repoDir, logPath: path.join(repoDir, 'rpmbuild.log') };
       try {
@@ -199,7 +207,7 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
           // Nothing real to check out: the simulated driver stands in for the SRPM as well.
           const nvr = `${req.packageName}-0.0.1-${releaseString({ dtBuild, commitHash: req.commitHash })}`;
           const { rpms } = await driver.build({ srpm: path.join(work, `${nvr}.src.rpm`), outDir, logFile, signal, onProgress: heartbeat });
-          return { ok: true, rpms: rpms.map((r) => `repos/${path.join(repoDir, path.basename(r))}`), nvr, ...base };
+          return { ok: true, rpms: artifactPaths(repoDir, rpms), nvr, ...base };
         }
         const dirs = cloneDirs(req.trunk, req.packageName);
         const pkg = (await packagesOf(req.trunk)).find((p) => p.name === req.packageName);
@@ -227,9 +235,8 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
           version, release, outDir: work, logFile, signal,
         });
         const { rpms } = await driver.build({ srpm, outDir, logFile, signal, onProgress: heartbeat });
-        const relRpms = rpms.map((r) => `repos/${path.join(repoDir, path.basename(r))}`);
         const nvr = path.basename(srpm).replace(/\.src\.rpm$/, '');
-        return { ok: true, rpms: relRpms, nvr, ...base };
+        return { ok: true, rpms: artifactPaths(repoDir, rpms), nvr, ...base };
       } catch (err) {
         if (signal?.aborted) throw err; // cancelled: let Temporal see the cancellation
         const message = (err as Error).message;
@@ -256,13 +263,7 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
 
     /** A transient failure with retries left: a RETRY row, as DLRN adds one per retry. */
     async recordRetry(req: BuildRequest, attempt: BuildAttempt): Promise<number> {
-      return db.insertCommitOnce(pool, {
-        trunk: req.trunk, projectName: req.packageName, commitHash: req.commitHash, distroHash: req.distroHash,
-        extendedHash: req.extendedHash, dtCommit: req.dtCommit, dtDistro: req.dtDistro, dtBuild: attempt.dtBuild,
-        repoDir: cloneDirs(req.trunk, req.packageName).upstream, distgitDir: cloneDirs(req.trunk, req.packageName).distgit,
-        commitBranch: req.commitBranch, status: 'RETRY', component: req.component, artifacts: null,
-        notes: attempt.failure?.reason ?? 'retry', versionsCsv: null,
-      });
+      return db.insertCommitOnce(pool, commitRow(req, attempt, 'RETRY', attempt.failure?.reason ?? 'retry'));
     },
 
     /**
@@ -282,20 +283,12 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
       const paths = trunkPaths(config, req.trunk);
       const attempt = outcome.attempt;
       const outDir = path.join(paths.repos, attempt.repoDir);
-      const dirs = cloneDirs(req.trunk, req.packageName);
       const packages = await packagesOf(req.trunk);
       const baseurl = trunkBaseurl(config, t);
-      const row: db.CommitInsert = {
-        trunk: req.trunk, projectName: req.packageName, commitHash: req.commitHash, distroHash: req.distroHash,
-        extendedHash: req.extendedHash, dtCommit: req.dtCommit, dtDistro: req.dtDistro, dtBuild: attempt.dtBuild,
-        repoDir: dirs.upstream, distgitDir: dirs.distgit, commitBranch: req.commitBranch,
-        status: outcome.status, component: req.component, artifacts: null, notes: '', versionsCsv: null,
-      };
 
       if (outcome.status === 'FAILED') {
         const previous = (await db.packageRows(pool, req.trunk, req.packageName)).filter((r) => r.status !== 'RETRY').pop();
-        row.notes = attempt.failure?.reason ?? 'build failed';
-        result.commitId = await db.insertCommitOnce(pool, row);
+        result.commitId = await db.insertCommitOnce(pool, commitRow(req, attempt, 'FAILED', attempt.failure?.reason ?? 'build failed'));
         result.reviewDue = t.reviews && (!previous || previous.status === 'SUCCESS');
         result.mailDue = Boolean(config.mail.host) && shouldSendMail(await db.lastEmail(pool, req.packageName), Math.floor(Date.now() / 1000));
         result.failures = -1;
@@ -316,15 +309,17 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
       });
       await linkLatestRpms(outDir, paths.repos, csv.symlinkArtifacts);
       fs.writeFileSync(path.join(outDir, 'versions.csv'), versionsCsv(csv.rows));
-      heartbeatSafe('createrepo_c');
+      heartbeat('createrepo_c');
       await createRepo(outDir, { includeSrpm: t.includeSrpmInRepo, database: t.repoDatabase });
       fs.writeFileSync(path.join(outDir, `${t.reponame}.repo`), repoFileContent({
         reponame: t.reponame, project: req.packageName, commitHash: req.commitHash, baseurl,
         shardedDir: attempt.repoDir, component: req.component, useComponents: t.useComponents,
       }));
-      row.artifacts = attempt.rpms.join(',');
-      row.notes = 'OK';
-      row.versionsCsv = `repos/${attempt.repoDir}/versions.csv`;
+      const row = {
+        ...commitRow(req, attempt, 'SUCCESS', 'OK'),
+        artifacts: attempt.rpms.join(','),
+        versionsCsv: `repos/${attempt.repoDir}/versions.csv`,
+      };
       // The row and the consistent vote land together.
       const failures = computeFailures({
         packages: packages.map((p) => ({ name: p.name, component: p.component })),
@@ -410,10 +405,6 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
     },
   };
 
-  function heartbeatSafe(detail: string) {
-    heartbeat(detail);
-  }
-
   /**
    * With components, DLRN's top-level `repos/<name>/` holds the concatenation of
    * every component's `<name>` repo file, in a dir named by its md5, and links
@@ -477,6 +468,11 @@ export function gerritProject(url: string): string {
   } catch {
     return url;
   }
+}
+
+/** RPMs as DLRN's `artifacts` names them: `repos/<sharded dir>/<file>`. */
+function artifactPaths(repoDir: string, rpms: string[]): string[] {
+  return rpms.map((r) => `repos/${path.join(repoDir, path.basename(r))}`);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { loadConfig, type Config, ConfigError } from '../config';
+import { findTrunk, loadConfig, type Config, ConfigError } from '../config';
 import { searchAttributeCliSpecs } from '../domain/search-attributes';
 
 /** Errors a user can act on: printed as one line, exit code 1. */
@@ -101,10 +101,7 @@ program
   });
 
 function pickTrunk(cfg: Config, name?: string): string {
-  if (name) {
-    if (!cfg.trunks.some((t) => t.name === name)) throw new UserError(`trunkflow: unknown trunk "${name}" (configured: ${cfg.trunks.map((t) => t.name).join(', ')})`);
-    return name;
-  }
+  if (name) return findTrunk(cfg, name).name;
   if (cfg.trunks.length !== 1) throw new UserError(`trunkflow: several trunks are configured (${cfg.trunks.map((t) => t.name).join(', ')}); name one with --trunk`);
   return cfg.trunks[0].name;
 }

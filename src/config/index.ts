@@ -269,3 +269,10 @@ export function loadConfig(explicitPath?: string, env: NodeJS.ProcessEnv = proce
   }
   return buildConfig(raw, file, path.dirname(file), env);
 }
+
+/** The configured trunk of that name; the error lists the configured ones. */
+export function findTrunk(config: Pick<Config, 'trunks'>, name: string): TrunkConfig {
+  const t = config.trunks.find((x) => x.name === name);
+  if (!t) throw new ConfigError(`unknown trunk "${name}" (configured: ${config.trunks.map((x) => x.name).join(', ')})`);
+  return t;
+}

@@ -18,14 +18,18 @@ describe('syncPackages workflow', () => {
     await stack?.teardown();
   });
 
-  it('records the release packages in projects and carries the release search attribute', async () => {
-    const worker = await Worker.create({
+  // Every task replays the whole history (no cache): nondeterminism shows at once.
+  const newWorker = () =>
+    Worker.create({
       connection,
       taskQueue: stack.taskQueue,
       workflowsPath: WORKFLOWS_PATH,
       activities: createActivities({ pool: stack.pool, config: stack.config, client: stack.client }),
-      maxCachedWorkflows: 0, // every task replays the whole history: nondeterminism shows at once
+      maxCachedWorkflows: 0,
     });
+
+  it('records the release packages in projects and carries the release search attribute', async () => {
+    const worker = await newWorker();
     const workflowId = uniqueName('sync-packages:flamingo');
     const result = await worker.runUntil(async () => {
       const handle = await stack.client.workflow.start(syncPackages, {
@@ -55,12 +59,7 @@ describe('syncPackages workflow', () => {
   });
 
   it('fails with a clear error for an unknown release and records nothing', async () => {
-    const worker = await Worker.create({
-      connection,
-      taskQueue: stack.taskQueue,
-      workflowsPath: WORKFLOWS_PATH,
-      activities: createActivities({ pool: stack.pool, config: stack.config, client: stack.client }),
-    });
+    const worker = await newWorker();
     const before = await stack.pool.query<{ n: string }>('SELECT count(*) AS n FROM packages');
     await worker.runUntil(async () => {
       await expect(
