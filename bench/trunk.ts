@@ -15,8 +15,8 @@ import { Pool } from 'pg';
 import { stringify } from 'yaml';
 import { createApiServer } from '../src/api/server';
 import { generateDemoTrunk, pushUpstreamCommit } from '../src/activities/demo';
-import { createTrunkActivities } from '../src/activities/trunk';
-import { signalDiscovery, signalEnqueue } from '../src/activities/trunk-control';
+import { createPackageSource } from '../src/activities/pkginfo/source';
+import { enqueueBuilds, requestDiscovery } from '../src/control/trunk';
 import { buildConfig, PROJECT_ROOT, type Config } from '../src/config';
 import { migrate } from '../src/db/migrate';
 import type { BuildRequest, TrunkPackage } from '../src/domain/trunk-build';
@@ -123,9 +123,9 @@ async function parallelEfficiency(): Promise<void> {
     release: 'flamingo', buildSlots: slots, buildDriver: 'simulated', simulated: { durationMs: buildSeconds * 1000, sources: false },
   });
   try {
-    const packages = await createTrunkActivities(setup).listTrunkPackages(name);
+    const packages = await createPackageSource(setup.config).packages(name);
     const started = Date.now();
-    await signalEnqueue(setup.client, setup.config, name, requestsFor(setup.config, name, packages));
+    await enqueueBuilds(setup.client, setup.config, name, requestsFor(setup.config, name, packages));
     await waitForRows(setup.pool, name, packages.length, 15 * 60_000);
     const makespan = (Date.now() - started) / 1000;
     const ideal = (packages.length * buildSeconds) / slots;
@@ -164,8 +164,8 @@ async function postBuildCost(count: number): Promise<number> {
     release: 'bench', rdoinfo: { path: rdoinfo }, buildSlots: 8, buildDriver: 'simulated', simulated: { durationMs: 0, sources: false },
   });
   try {
-    const packages = await createTrunkActivities(setup).listTrunkPackages(name);
-    await signalEnqueue(setup.client, setup.config, name, requestsFor(setup.config, name, packages));
+    const packages = await createPackageSource(setup.config).packages(name);
+    await enqueueBuilds(setup.client, setup.config, name, requestsFor(setup.config, name, packages));
     await waitForRows(setup.pool, name, packages.length, 30 * 60_000);
     await sleep(1000);
     const durations = await postBuildDurations(setup.client, name);
@@ -182,16 +182,16 @@ async function webhookLatency(samples: number): Promise<void> {
   const setup = await freshSetup(name, {
     release: 'demo', demo: true, buildSlots: 2, buildDriver: 'simulated', simulated: { durationMs: 0, sources: false },
   });
-  const activities = createTrunkActivities(setup);
+  const packageSource = createPackageSource(setup.config);
   const app = createApiServer({
     pool: setup.pool, config: setup.config,
-    trunks: { packages: (t) => activities.listTrunkPackages(t), discover: (t, p, reason) => signalDiscovery(setup.client, setup.config, t, p, reason) },
+    trunks: { packages: (t) => packageSource.packages(t), discover: (t, p, reason) => requestDiscovery(setup.client, setup.config, t, p, reason) },
   });
   try {
     await app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = app.server.address() as { port: number };
     const demo = await generateDemoTrunk(path.join(setup.data, 'demo'));
-    await signalDiscovery(setup.client, setup.config, name, undefined, 'bench warm-up');
+    await requestDiscovery(setup.client, setup.config, name, undefined, 'bench warm-up');
     await waitForRows(setup.pool, name, demo.packages.length, 120_000);
     const latencies: number[] = [];
     for (let i = 0; i < samples; i++) {

@@ -1,10 +1,14 @@
+/** The worker process: builds every dependency once and polls the configured task queues. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode, type LogLevel, type WorkflowBundleOption } from '@temporalio/worker';
-import { PROJECT_ROOT, type Config } from './config';
+import { PROJECT_ROOT, demoDir, type Config } from './config';
 import { createPool } from './db/pool';
 import { Client, Connection } from '@temporalio/client';
-import { createActivities, createBuildActivities } from './activities';
+import { createBuildActivities, createOrchestrationActivities } from './activities';
+import { createPackageSource } from './activities/pkginfo/source';
+import { generateDemoTrunk } from './activities/demo';
+import { trunkSteering } from './control/trunk';
 
 /** Where `npm run build` writes the prebuilt workflow bundle. */
 export const WORKFLOW_BUNDLE_PATH = path.join(PROJECT_ROOT, 'dist', 'workflow-bundle.js');
@@ -64,6 +68,9 @@ export async function startWorker(config: Config, roles: WorkerRoles = { orchest
   const clientConnection = await Connection.connect({ address: config.temporal.address });
   const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
   const pool = createPool(config.database.url);
+  // The demo trunk's packages are generated git histories: made before anything reads them.
+  if (config.trunks.some((t) => t.demo)) await generateDemoTrunk(demoDir(config.paths.data));
+  const packages = createPackageSource(config);
   const workers: Worker[] = [];
   if (roles.orchestration) {
     const source = workflowSource();
@@ -72,7 +79,7 @@ export async function startWorker(config: Config, roles: WorkerRoles = { orchest
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueues.orchestration,
       ...('codePath' in source ? { workflowBundle: source } : source),
-      activities: createActivities({ pool, config, client }),
+      activities: createOrchestrationActivities({ pool, config, packages, steering: trunkSteering(client, config) }),
     }));
   }
   if (roles.builds) {
@@ -82,7 +89,7 @@ export async function startWorker(config: Config, roles: WorkerRoles = { orchest
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueues.builds,
-      activities: createBuildActivities({ pool, config }),
+      activities: createBuildActivities({ config, packages }),
       maxConcurrentActivityTaskExecutions: slots,
     }));
   }

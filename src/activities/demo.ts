@@ -1,11 +1,11 @@
 /**
  * A self-contained demo trunk on local files: bare "remote" git repositories
  * for six obviously fake packages (upstream on master, distgit on rpm-master
- * with a real noarch spec) and an rdoinfo directory listing them in the real
- * rdoinfo format. History uses fixed identities and dates, so the same content
+ * with a real noarch spec) and the package list the `local` pkginfo driver
+ * reads (DLRN's package keys). History uses fixed identities and dates, so the same content
  * gets the same SHAs on every machine.
  */
-import { mkdtemp, mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
@@ -24,9 +24,8 @@ export interface DemoPackage {
 
 export interface DemoTrunk {
   root: string;
-  rdoinfoDir: string;
-  /** rdoinfo entry file (rdo-full.yml, which imports it, works too). */
-  rdoinfoEntry: 'rdo.yml';
+  /** `packages.yml`, read by the local pkginfo driver. */
+  packagesFile: string;
   release: 'demo';
   packages: DemoPackage[];
   /** Name of the package meant to be broken with pushBreakingAndFixingCommits. */
@@ -56,8 +55,7 @@ function describeDemo(root: string): DemoTrunk {
   const remotes = join(root, 'remotes');
   return {
     root,
-    rdoinfoDir: join(root, 'rdoinfo'),
-    rdoinfoEntry: 'rdo.yml',
+    packagesFile: join(root, 'packages.yml'),
     release: RELEASE,
     packages: PACKAGES.map((p) => ({
       name: nameOf(p),
@@ -75,9 +73,9 @@ const exists = (p: string) => stat(p).then(() => true, () => false);
 export async function generateDemoTrunk(root: string): Promise<DemoTrunk> {
   root = resolve(root);
   const demo = describeDemo(root);
-  if (await exists(join(root, '.complete'))) return demo;
+  if ((await exists(join(root, '.complete'))) && (await exists(demo.packagesFile))) return demo;
   // A previous run died half-way: start over (same dates, so the same SHAs).
-  for (const d of ['remotes', 'rdoinfo', '.work']) await rm(join(root, d), { recursive: true, force: true });
+  for (const d of ['remotes', '.work']) await rm(join(root, d), { recursive: true, force: true });
 
   for (const [i, pkg] of demo.packages.entries()) {
     const work = join(root, '.work', pkg.project);
@@ -102,9 +100,7 @@ export async function generateDemoTrunk(root: string): Promise<DemoTrunk> {
   }
   await rm(join(root, '.work'), { recursive: true, force: true });
 
-  await mkdir(demo.rdoinfoDir, { recursive: true });
-  await writeFile(join(demo.rdoinfoDir, 'rdo.yml'), rdoinfo(root));
-  await writeFile(join(demo.rdoinfoDir, 'rdo-full.yml'), '# trunkflow demo rdoinfo\nimport:\n- rdo.yml\n');
+  await writeFile(demo.packagesFile, packageList(demo));
   await writeFile(join(root, '.complete'), `${JSON.stringify(demo, null, 2)}\n`);
   return demo;
 }
@@ -155,38 +151,22 @@ cp -p README.md data.txt %{buildroot}%{_datadir}/%{name}/
 `;
 }
 
-function rdoinfo(root: string): string {
-  const remote = (suffix: string) => `file://${join(root, 'remotes')}/%(project)s${suffix}.git`;
-  const conf = (name: string, component: string) => ({
-    name,
-    upstream: remote(''),
-    'master-distgit': remote('-distgit'),
-    component,
-    maintainers: ['trunkflow-demo@example.org'],
-  });
+/** The demo's package list, with DLRN's keys, for the local pkginfo driver. */
+function packageList(demo: DemoTrunk): string {
   const doc = {
-    releases: [
-      {
-        name: RELEASE,
-        status: 'development',
-        branch: DISTGIT_BRANCH,
-        upstream_branch: UPSTREAM_BRANCH,
-        repos: [{ name: 'el9s', buildsys: 'cbs/cloud9s-openstack-demo-el9s' }],
-      },
-    ],
-    'package-configs': {
-      'tfdemo-core': conf('openstack-%(project)s', 'common'),
-      'tfdemo-client': conf('python-%(project)s', 'clients'),
-    },
-    packages: PACKAGES.map((p) => ({
-      project: p.project,
-      name: nameOf(p),
-      conf: p.conf,
-      maintainers: [p.maintainer],
-      tags: { [RELEASE]: null },
-    })),
+    packages: PACKAGES.map((p) => {
+      const pkg = demo.packages.find((x) => x.project === p.project)!;
+      return {
+        name: pkg.name,
+        project: pkg.project,
+        upstream: pkg.upstream,
+        'master-distgit': pkg.distgit,
+        maintainers: [p.maintainer],
+        component: p.conf === 'tfdemo-core' ? 'common' : 'clients',
+      };
+    }),
   };
-  return `# trunkflow demo rdoinfo, generated: fake packages served from ${join(root, 'remotes')}\n${stringify(doc, { indentSeq: false })}`;
+  return `# trunkflow demo packages, generated: fake packages served from ${join(demo.root, 'remotes')}\n${stringify(doc, { indentSeq: false })}`;
 }
 
 function packageOf(demo: DemoTrunk, pkg: string): DemoPackage {

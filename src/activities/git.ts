@@ -12,6 +12,9 @@
 import { mkdtemp, rename, rm, stat, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
+import { branchFallbackPlan, resolveBranch as resolveBranchPlan, type BranchFallbackConfig } from '../domain/trunk/branches';
+import { afterBound, gitLogArgs, parseGitLog } from '../domain/trunk/commit-selection';
+import { IGNORED_VERSION_TAGS } from '../domain/trunk/release-number';
 import { run, ProcessError, type RunOptions } from './process';
 
 export interface GitOptions {
@@ -21,9 +24,9 @@ export interface GitOptions {
 }
 
 export interface ResolvedBranch {
-  /** What to pass to commitsSince: `origin/<branch>` or `refs/tags/<tag>`. */
+  /** What git logs: `origin/<branch>`, `refs/tags/<tag>` or a SHA. */
   ref: string;
-  /** The candidate that matched. */
+  /** The branch or tag that won (DLRN's commit_branch). */
   branch: string;
   sha: string;
   /** Commit time (epoch seconds) of sha. */
@@ -79,27 +82,43 @@ async function revParse(dir: string, ref: string): Promise<string | null> {
   }
 }
 
-/** The first candidate that is a remote branch (origin/<b>) or a tag. */
-export async function resolveBranch(dir: string, candidates: string[]): Promise<ResolvedBranch> {
-  for (const branch of candidates) {
-    for (const ref of [`refs/remotes/origin/${branch}`, `refs/tags/${branch}`]) {
-      const sha = await revParse(dir, ref);
-      if (sha) {
-        return { ref: ref.startsWith('refs/remotes/') ? `origin/${branch}` : ref, branch, sha, ctime: await commitTime(dir, sha) };
-      }
+/**
+ * Which ref DLRN ends up on for a requested branch, with its fallbacks
+ * (unmaintained/…, <rel>-eol, master/main, rpm-master): the domain's plan,
+ * probed against the clone's refs. A commit SHA is taken as it is.
+ */
+export async function resolveBranch(dir: string, requested: string, fallback: BranchFallbackConfig = { source: requested, fallbackToMaster: false }): Promise<ResolvedBranch> {
+  const refs = new Set((await git(dir, ['for-each-ref', '--format=%(refname)'])).split('\n').filter(Boolean));
+  const remote = (b: string) => refs.has(`refs/remotes/origin/${b}`);
+  const tagged = (t: string) => refs.has(`refs/tags/${t}`);
+  // A --no-checkout clone has only the default branch locally; DLRN's clone tracks origin's.
+  const local = (b: string) => refs.has(`refs/heads/${b}`) || remote(b);
+  const requestedSha = /^[0-9a-f]{7,64}$/.test(requested) ? await revParse(dir, requested) : null;
+  const winner = resolveBranchPlan(requested, fallback, (c) => {
+    switch (c.kind) {
+      case 'requested': return remote(c.ref) || tagged(c.ref) || refs.has(`refs/heads/${c.ref}`) || requestedSha !== null;
+      case 'remote-branch': return remote(c.ref);
+      case 'tag': return tagged(c.ref);
+      case 'local-branch': return local(c.ref);
+      case 'branch': return true;
     }
+  });
+  const tried = branchFallbackPlan(requested, fallback).candidates.map((c) => `'${c.ref}'`).join(', ');
+  if (!winner) throw new Error(`${dir}: none of the branches or tags ${tried} exists in origin`);
+  if (winner.kind === 'requested' && requestedSha !== null && !remote(requested) && !tagged(requested)) {
+    return { ref: requestedSha, branch: requested, sha: requestedSha, ctime: await commitTime(dir, requestedSha) };
   }
-  throw new Error(`${dir}: none of the branches or tags ${candidates.map((c) => `'${c}'`).join(', ')} exists in origin`);
+  for (const ref of [`refs/remotes/origin/${winner.ref}`, `refs/tags/${winner.ref}`, `refs/heads/${winner.ref}`]) {
+    const sha = await revParse(dir, ref);
+    if (sha) return { ref: ref.startsWith('refs/remotes/') ? ref.slice('refs/remotes/'.length) : ref, branch: winner.ref, sha, ctime: await commitTime(dir, sha) };
+  }
+  throw new Error(`${dir}: none of the branches or tags ${tried} exists in origin`);
 }
 
-const parseLog = (out: string): CommitInfo[] =>
-  out
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => {
-      const [ct, sha] = l.split(' ');
-      return { sha, ctime: Number(ct) };
-    });
+/** Runs one of the domain's git log commands and parses its `%ct %H` lines, oldest first. */
+export async function gitLog(dir: string, args: string[], opts: GitOptions & { tagsOnly?: boolean } = {}): Promise<CommitInfo[]> {
+  return parseGitLog(await git(dir, args, { signal: opts.signal }), { tagsOnly: opts.tagsOnly }).map((c) => ({ sha: c.sha, ctime: c.ctime }));
+}
 
 /**
  * DLRN's new-commit query, oldest first: with a bound, every first-parent
@@ -107,13 +126,15 @@ const parseLog = (out: string): CommitInfo[] =>
  * inclusive); with null, only the tip.
  */
 export async function commitsSince(dir: string, ref: string, afterEpoch: number | null, opts: GitOptions = {}): Promise<CommitInfo[]> {
-  const args =
-    afterEpoch === null
-      ? ['log', '-1', '--pretty=%ct %H', ref, '--']
-      : // "@<secs> +0000" is git's raw date format: read as epoch seconds whatever the number's length
-        // (a bare number under 9 digits would be taken for a day or a year).
-        ['log', '--pretty=%ct %H', `--after=@${afterEpoch} +0000`, '--first-parent', '--reverse', ref, '--'];
-  return parseLog(await git(dir, args, { signal: opts.signal }));
+  return gitLog(dir, gitLogArgs(afterEpoch === null ? '-1' : afterBound(afterEpoch), { ref }), opts);
+}
+
+/** The newest commit of ref that touches path (a gitrepo package's directory: its distro hash). */
+export async function lastCommitTouching(dir: string, ref: string, path: string): Promise<CommitInfo> {
+  const out = (await git(dir, ['log', '-1', '--pretty=%ct %H', ref, '--', path])).trim();
+  if (!out) throw new Error(`${dir}: no commit of ${ref} touches ${path}`);
+  const [ct, sha] = out.split(' ');
+  return { sha, ctime: Number(ct) };
 }
 
 /**
@@ -140,7 +161,7 @@ export async function exportTree(dir: string, sha: string, destDir: string, opts
  * commits are the caller's.
  */
 export async function describeVersion(dir: string, sha: string): Promise<string | null> {
-  const excludes = ['private-*', '*-em', '*-eom', '*-eol'].flatMap((p) => ['--exclude', p]);
+  const excludes = IGNORED_VERSION_TAGS.flatMap((p) => ['--exclude', p]);
   try {
     return (await git(dir, ['describe', '--tags', '--abbrev=0', ...excludes, sha])).trim() || null;
   } catch (e) {
@@ -187,12 +208,6 @@ export async function commitFile(
   }
   await git(repoDir, ['add', '--all']);
   await git(repoDir, [...identity(opts), 'commit', '--quiet', '--allow-empty', '-m', message], { env: dateEnv(opts) });
-  return (await git(repoDir, ['rev-parse', 'HEAD'])).trim();
-}
-
-/** Merges `ref` into the current branch with a merge commit (never fast-forward). */
-export async function mergeNoFf(repoDir: string, ref: string, message: string, opts: CommitOptions = {}): Promise<string> {
-  await git(repoDir, [...identity(opts), 'merge', '--no-ff', '--quiet', '-m', message, ref], { env: dateEnv(opts) });
   return (await git(repoDir, ['rev-parse', 'HEAD'])).trim();
 }
 

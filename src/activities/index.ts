@@ -1,29 +1,42 @@
-import type { Client } from '@temporalio/client';
+/** The activity factories of each task queue, wired to dependencies the worker builds once. */
 import type { Pool } from 'pg';
 import type { Config } from '../config';
+import type { TrunkSteering } from '../control/trunk';
+import { createBuildActivities } from './build/activities';
+import { createControlActivities } from './control';
+import { createDiscoveryActivities } from './discovery';
+import { createNotifyActivities } from './notify';
 import { createPackageActivities } from './packages';
-import { createTrunkActivities } from './trunk';
-import { createTrunkControlActivities } from './trunk-control';
+import type { PackageSource } from './pkginfo/source';
+import { createPostBuildActivities } from './post-build';
+import { createReportWriter } from './reports';
 
 export interface ActivityDeps {
   pool: Pool;
   config: Config;
-  client: Client;
+  packages: PackageSource;
+  steering: TrunkSteering;
 }
 
-/** Every activity of the orchestration task queue, wired to its dependencies. */
-export function createActivities(deps: ActivityDeps) {
+/** Every activity of the orchestration task queue. */
+export function createOrchestrationActivities(deps: ActivityDeps) {
+  const reports = createReportWriter(deps);
   return {
     ...createPackageActivities({ pool: deps.pool, rdoinfoPath: deps.config.rdoinfo.path, rdoinfoEntry: deps.config.rdoinfo.entry }),
-    ...createTrunkActivities(deps),
-    ...createTrunkControlActivities(deps),
+    ...createDiscoveryActivities(deps),
+    ...createPostBuildActivities({ ...deps, reports }),
+    ...createNotifyActivities(deps),
+    ...createControlActivities(deps.steering),
   };
 }
 
 /** The activities of the builds task queue (run by workers on build hosts). */
-export function createBuildActivities(deps: Pick<ActivityDeps, 'pool' | 'config'>) {
-  const { buildCommit } = createTrunkActivities(deps);
-  return { buildCommit };
-}
+export { createBuildActivities };
 
-export type Activities = ReturnType<typeof createActivities>;
+export type OrchestrationActivities = ReturnType<typeof createOrchestrationActivities>;
+export type { BuildActivities } from './build/activities';
+export type { DiscoveryActivities } from './discovery';
+export type { PostBuildActivities } from './post-build';
+export type { NotifyActivities } from './notify';
+export type { ControlActivities } from './control';
+export type { PackageActivities } from './packages';

@@ -1,3 +1,4 @@
+/** SMTP client for the failure mails DLRN sends maintainers. */
 import nodemailer from 'nodemailer';
 import { buildFailureBody, buildFailureSubject, type BuildFailureDetails } from '../domain/notifications';
 

@@ -1,9 +1,11 @@
+/** The HTTP server: the DLRN-compatible REST API, push webhooks and the trunks' repos. */
 import { createHmac } from 'node:crypto';
 import * as fs from 'node:fs';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
 import type { Config } from '../config';
+import { anyCommits } from '../db/commits';
 import type { TrunkPackage } from '../domain/trunk-build';
 import { githubSignatureProblem, packagesForPush, parseGerritRefUpdated, parseGithubPush, WebhookError, type RepoPush } from '../domain/webhooks';
 
@@ -37,8 +39,7 @@ export function createApiServer(deps: ApiDeps): FastifyInstance {
   });
 
   const health = async () => {
-    const { rows } = await deps.pool.query<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM commits) AS any');
-    return { result: rows[0].any ? 'ok' : 'ok, no commits in DB' };
+    return { result: (await anyCommits(deps.pool)) ? 'ok' : 'ok, no commits in DB' };
   };
   app.get('/api/health', health);
 

@@ -1,8 +1,10 @@
+/** The local demo's extras for `npm start`: push hooks on the demo remotes and the failure path shown once. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Config, TrunkConfig } from '../config';
 import { generateDemoTrunk, pushBreakingAndFixingCommits, type DemoTrunk } from '../activities/demo';
-import { trunkPaths } from '../activities/trunk';
+import { trunkPaths } from '../activities/layout';
+import { demoDir } from '../config';
 
 /**
  * A post-receive hook in each demo remote, so a plain `git push` to it reaches
@@ -32,14 +34,14 @@ done
  */
 export async function showFailureOnce(config: Config, t: TrunkConfig, log: (line: string) => void, signal: AbortSignal): Promise<void> {
   const paths = trunkPaths(config, t.name);
-  const marker = path.join(paths.demo, '.failure-shown');
+  const marker = path.join(demoDir(config.paths.data), '.failure-shown');
   if (fs.existsSync(marker)) return;
   const consistent = path.join(paths.repos, 'consistent');
   while (!fs.existsSync(consistent)) {
     if (signal.aborted) return;
     await new Promise((resolve) => setTimeout(resolve, 2000));
   }
-  const demo = await generateDemoTrunk(paths.demo);
+  const demo = await generateDemoTrunk(demoDir(config.paths.data));
   const pushed = await pushBreakingAndFixingCommits(demo);
   fs.writeFileSync(marker, `${pushed.breaking.sha}\n${pushed.fixing.sha}\n`);
   log(`  demo: pushed a breaking commit (${pushed.breaking.sha.slice(0, 8)}) and its fix (${pushed.fixing.sha.slice(0, 8)}) to ${demo.failingPackage}`);

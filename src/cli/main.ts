@@ -1,3 +1,4 @@
+/** `trunkflow`: the command line (subcommands load their modules lazily, so `--help` is instant). */
 import { Command, Option } from 'commander';
 import { findTrunk, loadConfig, type Config, ConfigError } from '../config';
 import { searchAttributeCliSpecs } from '../domain/search-attributes';
@@ -18,13 +19,8 @@ function config(): Config {
 
 /** Runs fn with a Temporal client of the configured cluster, closing it afterwards. */
 async function withClient<T>(cfg: Config, fn: (client: import('@temporalio/client').Client) => Promise<T>): Promise<T> {
-  const { connectClient } = await import('../client');
-  const { client, connection } = await connectClient(cfg);
-  try {
-    return await fn(client);
-  } finally {
-    await connection.close();
-  }
+  const control = await import('../control/client');
+  return control.withClient(cfg, fn);
 }
 
 program
@@ -94,9 +90,9 @@ program
   .description('run the syncPackages workflow for a release and wait for it')
   .option('-r, --release <name>', 'release (default: the configured one)')
   .action(async (opts: { release?: string }) => {
-    const { startSyncPackages } = await import('./serve');
+    const { syncPackagesOnce } = await import('./serve');
     const cfg = config();
-    const result = await startSyncPackages(cfg, opts.release ?? cfg.rdoinfo.release, true);
+    const result = await syncPackagesOnce(cfg, opts.release ?? cfg.rdoinfo.release);
     console.log(JSON.stringify(result));
   });
 
@@ -113,10 +109,10 @@ trunkCommand
   .argument('<packages...>', 'package names')
   .option('-t, --trunk <name>', 'trunk (default: the only one configured)')
   .action(async (packages: string[], opts: { trunk?: string }) => {
-    const { signalDiscovery } = await import('../activities/trunk-control');
+    const { requestDiscovery } = await import('../control/trunk');
     const cfg = config();
     const trunk = pickTrunk(cfg, opts.trunk);
-    const id = await withClient(cfg, (client) => signalDiscovery(client, cfg, trunk, packages, 'trunkflow trunk poke'));
+    const id = await withClient(cfg, (client) => requestDiscovery(client, cfg, trunk, packages, 'trunkflow trunk poke'));
     console.log(`discovery of ${packages.join(', ')} requested on ${id}`);
   });
 trunkCommand
@@ -124,9 +120,9 @@ trunkCommand
   .description("print the trunk workflow's queue and running builds")
   .option('-t, --trunk <name>', 'trunk (default: the only one configured)')
   .action(async (opts: { trunk?: string }) => {
-    const { trunkStatusQuery, trunkWorkflowId } = await import('../workflows/messages');
+    const { trunkStatus } = await import('../control/trunk');
     const cfg = config();
-    const status = await withClient(cfg, (client) => client.workflow.getHandle(trunkWorkflowId(pickTrunk(cfg, opts.trunk))).query(trunkStatusQuery));
+    const status = await withClient(cfg, (client) => trunkStatus(client, cfg, pickTrunk(cfg, opts.trunk)));
     process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
   });
 
@@ -137,9 +133,9 @@ program
   .option('-t, --trunk <name>', 'trunk (default: the only one configured)')
   .action(async (packageName: string, opts: { trunk?: string }) => {
     const { createPool } = await import('../db/pool');
-    const { packageRows } = await import('../activities/commits-db');
+    const { packageRows } = await import('../db/commits');
     const { shouldRecheck } = await import('../domain/trunk/commit-selection');
-    const { signalRecheck } = await import('../activities/trunk-control');
+    const { requestRecheck } = await import('../control/trunk');
     const cfg = config();
     const trunk = pickTrunk(cfg, opts.trunk);
     const pool = createPool(cfg.database.url, 1);
@@ -152,7 +148,7 @@ program
     if (!decision.recheck || decision.reason !== 'failed') {
       throw new UserError(`trunkflow: ${decision.recheck ? `the latest build of ${packageName} is not FAILED` : decision.explanation}`);
     }
-    await withClient(cfg, (client) => signalRecheck(client, cfg, trunk, packageName));
+    await withClient(cfg, (client) => requestRecheck(client, cfg, trunk, packageName));
     console.log(`recheck of ${packageName} requested on trunk ${trunk}`);
   });
 

@@ -1,49 +1,26 @@
-import { WorkflowIdConflictPolicy } from '@temporalio/client';
+/** `trunkflow serve|worker|api`: runs the worker and/or the API in this process until a signal stops them. */
 import type { Config } from '../config';
-import { connectClient } from '../client';
+import { demoDir } from '../config';
+import { connectClient } from '../control/client';
+import { ensureDiscoverySchedules, requestDiscovery } from '../control/trunk';
+import { startSyncPackages } from '../control/packages';
 import { createPool } from '../db/pool';
 import { migrate } from '../db/migrate';
-import type { Pool } from 'pg';
 import { createApiServer, type TrunkControl } from '../api/server';
-import { createTrunkActivities, trunkPaths } from '../activities/trunk';
+import { createPackageSource } from '../activities/pkginfo/source';
 import { generateDemoTrunk } from '../activities/demo';
 import { installPushHooks, showFailureOnce } from './demo';
 import { startWorker, type RunningWorker, type WorkerRoles } from '../worker';
-import { syncPackages } from '../workflows';
-import { syncPackagesWorkflowId } from '../workflows/sync-packages';
-import { Release, Stage } from '../domain/search-attributes';
 import type { SyncPackagesResult } from '../activities/packages';
-import { ensureSchedules, signalDiscovery } from '../activities/trunk-control';
 
-/** Starts syncPackages for a release (attaching to a running one) and optionally waits. */
-export async function startSyncPackages(config: Config, release: string, wait: boolean): Promise<SyncPackagesResult | string> {
+/** The API's view of the trunks: package lists from their drivers, discovery through Temporal. */
+async function apiTrunkControl(config: Config): Promise<{ trunks: TrunkControl; close(): Promise<void> }> {
   const { client, connection } = await connectClient(config);
-  try {
-    const handle = await client.workflow.start(syncPackages, {
-      workflowId: syncPackagesWorkflowId(release),
-      taskQueue: config.temporal.taskQueues.orchestration,
-      args: [{ release }],
-      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-      typedSearchAttributes: [
-        { key: Release, value: release },
-        { key: Stage, value: 'sync-packages' },
-      ],
-      staticSummary: `Sync rdoinfo packages of ${release}`,
-    });
-    return wait ? await handle.result() : handle.workflowId;
-  } finally {
-    await connection.close();
-  }
-}
-
-/** The API's view of the trunks: package lists from rdoinfo, discovery through Temporal. */
-async function apiTrunkControl(config: Config, pool: Pool): Promise<{ trunks: TrunkControl; close(): Promise<void> }> {
-  const { client, connection } = await connectClient(config);
-  const activities = createTrunkActivities({ pool, config });
+  const packages = createPackageSource(config);
   return {
     trunks: {
-      packages: (trunk) => activities.listTrunkPackages(trunk),
-      discover: (trunk, packages, reason) => signalDiscovery(client, config, trunk, packages, reason),
+      packages: (trunk) => packages.packages(trunk),
+      discover: (trunk, names, reason) => requestDiscovery(client, config, trunk, names, reason),
     },
     close: () => connection.close(),
   };
@@ -57,7 +34,7 @@ export async function runProcesses(config: Config, parts: { worker: boolean; api
   const pool = createPool(config.database.url);
   await migrate(pool);
   let worker: RunningWorker | undefined;
-  const control = parts.api ? await apiTrunkControl(config, pool) : undefined;
+  const control = parts.api ? await apiTrunkControl(config) : undefined;
   const api = parts.api ? createApiServer({ pool, config, trunks: control?.trunks }) : undefined;
   try {
     if (parts.worker) worker = await startWorker(config, parts.roles);
@@ -85,13 +62,13 @@ export async function runProcesses(config: Config, parts: { worker: boolean; api
     const { client, connection } = await connectClient(config);
     try {
       for (const t of config.trunks.filter((x) => x.demo)) {
-        const demo = await generateDemoTrunk(trunkPaths(config, t.name).demo);
+        const demo = await generateDemoTrunk(demoDir(config.paths.data));
         installPushHooks(demo, `${config.http.publicUrl}/api/webhooks/github`);
         showFailureOnce(config, t, (line) => console.log(line), demoAbort.signal).catch((err: Error) =>
           console.error(`  demo: could not show the failure path: ${err.message}`));
       }
-      await ensureSchedules(client, config);
-      for (const t of config.trunks) await signalDiscovery(client, config, t.name, undefined, 'start-up');
+      await ensureDiscoverySchedules(client, config);
+      for (const t of config.trunks) await requestDiscovery(client, config, t.name, undefined, 'start-up');
       for (const t of config.trunks) {
         console.log(`  trunk ${t.name}:  ${config.http.publicUrl}/repos/${t.name}/  (consistent/${t.reponame}.repo once every package is green)`);
       }
@@ -102,7 +79,7 @@ export async function runProcesses(config: Config, parts: { worker: boolean; api
 
   if (parts.syncRelease) {
     const release = config.rdoinfo.release;
-    startSyncPackages(config, release, true).then(
+    syncPackagesOnce(config, release).then(
       (result) => {
         const r = result as SyncPackagesResult;
         console.log(`  syncPackages(${release}): ${r.packages} packages recorded (${r.added.length} new, ${r.removed.length} removed)`);
@@ -128,4 +105,14 @@ export async function runProcesses(config: Config, parts: { worker: boolean; api
   await control?.close();
   await pool.end();
   console.log('stopped');
+}
+
+/** Runs syncPackages for a release and waits for it, on its own connection. */
+export async function syncPackagesOnce(config: Config, release: string): Promise<SyncPackagesResult> {
+  const { client, connection } = await connectClient(config);
+  try {
+    return (await startSyncPackages(client, config, release, true)) as SyncPackagesResult;
+  } finally {
+    await connection.close();
+  }
 }

@@ -1,6 +1,7 @@
+/** `trunkflow status`: where each part of the stack is and whether it answers. */
 import type { Config } from '../config';
-import { connectClient } from '../client';
-import { createPool } from '../db/pool';
+import { connectClient } from '../control/client';
+import { createPool, ping } from '../db/pool';
 
 export interface PartStatus {
   url: string;
@@ -71,7 +72,7 @@ export async function stackStatus(config: Config): Promise<StackStatus> {
   const dbProbe = (async () => {
     const pool = createPool(config.database.url, 1);
     try {
-      await pool.query('SELECT 1');
+      await ping(pool);
       status.database.up = true;
     } catch (err) {
       status.database.detail = (err as Error).message;

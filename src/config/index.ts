@@ -15,6 +15,40 @@ export const PROJECT_ROOT = ((): string => {
 const nonEmpty = z.string().min(1);
 
 /**
+ * Where a trunk's package list comes from, as DLRN's pkginfo drivers:
+ * an rdoinfo checkout filtered by the release tag; a local YAML list of
+ * packages (the demo trunk); or one git repository holding a directory per
+ * package (DLRN's gitrepo driver, e.g. openstack/rpm-packaging).
+ */
+export const PkgInfoSchema = z.discriminatedUnion('driver', [
+  z.strictObject({
+    driver: z.literal('rdoinfo'),
+    /** rdoinfo checkout; the global `rdoinfo.path` when absent. */
+    path: nonEmpty.optional(),
+    entry: nonEmpty.optional(),
+  }),
+  z.strictObject({
+    driver: z.literal('local'),
+    /** A YAML file `packages: [{name, upstream, master-distgit, maintainers, ...}]`. */
+    path: nonEmpty,
+  }),
+  z.strictObject({
+    driver: z.literal('gitrepo'),
+    /** The repository holding one directory per package (DLRN's gitrepo_repo). */
+    repo: nonEmpty,
+    /** Its directory of package directories (gitrepo_dir). */
+    directory: nonEmpty,
+    branch: nonEmpty.default('master'),
+    /** Upstream of package <dir>: `<upstreamPrefix>/<dir>`. */
+    upstreamPrefix: nonEmpty.default('https://opendev.org/openstack'),
+    /** Package directories to leave out (skip_dirs). */
+    skip: z.array(nonEmpty).default([]),
+    maintainers: z.array(nonEmpty).default([]),
+  }),
+]);
+export type PkgInfoConfig = z.infer<typeof PkgInfoSchema>;
+
+/**
  * A trunk is one (release, distro) pair DLRN would build with one projects.ini:
  * where its packages come from, which branches and target it builds, and how.
  */
@@ -24,10 +58,13 @@ export const TrunkSchema = z.strictObject({
   /** rdoinfo release tag whose packages this trunk builds. */
   release: nonEmpty,
   distro: nonEmpty.default('el9'),
-  /** Generate the local demo packages (git histories and their rdoinfo) under <data>/demo. */
+  /**
+   * Generate the local demo packages (git histories and their package list)
+   * under <data>/demo when the worker starts; the trunk's pkginfo is then that list.
+   */
   demo: z.boolean().default(false),
-  /** rdoinfo checkout for this trunk; the global one when absent (the demo's own for demo trunks). */
-  rdoinfo: z.strictObject({ path: nonEmpty, entry: nonEmpty.default('rdo.yml') }).optional(),
+  /** The package-info driver; rdoinfo (the global checkout) when absent. */
+  pkginfo: PkgInfoSchema.optional(),
   sourceBranch: nonEmpty.default('master'),
   distroBranch: nonEmpty.default('rpm-master'),
   /** mock config name, for the mock build driver. */
@@ -35,6 +72,10 @@ export const TrunkSchema = z.strictObject({
   /** Public URL of this trunk's repos/ (DLRN's baseurl); `<http.publicUrl>/repos/<name>` when absent. */
   baseurl: z.url().optional(),
   reponame: nonEmpty.default('delorean'),
+  /** RPM Release scheme (DLRN's release_numbering): 0.date.hash, 0.1.date.hash or minor.date.hash. */
+  releaseNumbering: z.enum(['0.date.hash', '0.1.date.hash', 'minor.date.hash']).default('0.date.hash'),
+  /** The leading field of minor.date.hash (DLRN's release_minor). */
+  releaseMinor: z.string().regex(/^[0-9A-Za-z_.+~]+$/, 'an RPM release field').default('0'),
   buildSlots: z.coerce.number().int().min(1).max(256).default(4),
   /** Builds queued on the build hosts beyond buildSlots, so a freed slot is refilled at once (default: a quarter of the slots). */
   buildLookahead: z.coerce.number().int().min(0).max(256).optional(),
@@ -69,7 +110,8 @@ export const TrunkSchema = z.strictObject({
   reviewTopic: nonEmpty.default('rdo-FTBFS'),
 });
 
-export type TrunkConfig = z.infer<typeof TrunkSchema>;
+/** A trunk as the pipeline sees it: its package source resolved, paths absolute. */
+export type TrunkConfig = z.infer<typeof TrunkSchema> & { pkginfo: PkgInfoConfig };
 
 /**
  * The one configuration file. Every section has embedded defaults, so an absent
@@ -154,7 +196,8 @@ export const ConfigSchema = z.strictObject({
 
 type RawConfig = z.infer<typeof ConfigSchema>;
 
-export interface Config extends RawConfig {
+export interface Config extends Omit<RawConfig, 'trunks'> {
+  trunks: TrunkConfig[];
   /** Absolute paths, resolved against the config file's directory (or the project root). */
   paths: RawConfig['paths'] & { data: string; repos: string; images: string; logs: string };
   http: RawConfig['http'] & { publicUrl: string };
@@ -209,6 +252,21 @@ function formatIssues(source: string, error: z.ZodError): string {
     .join('\n');
 }
 
+/** Where the generated demo trunk lives: its remotes and the package list the local driver reads. */
+export function demoDir(dataDir: string): string {
+  return path.join(dataDir, 'demo');
+}
+
+/** A trunk's package source with absolute paths: a demo trunk reads the generated list. */
+function resolvePkgInfo(t: z.infer<typeof TrunkSchema>, data: string, baseDir: string, rdoinfo: { path: string; entry: string }): PkgInfoConfig {
+  const p = t.pkginfo ?? (t.demo ? { driver: 'local' as const, path: path.join(demoDir(data), 'packages.yml') } : { driver: 'rdoinfo' as const });
+  switch (p.driver) {
+    case 'rdoinfo': return { ...p, path: path.resolve(baseDir, p.path ?? rdoinfo.path), entry: p.entry ?? rdoinfo.entry };
+    case 'local': return { ...p, path: path.resolve(baseDir, p.path) };
+    case 'gitrepo': return p;
+  }
+}
+
 /** Validates raw (parsed YAML) settings plus environment overrides into a Config. */
 export function buildConfig(raw: unknown, source: string, baseDir: string, env: NodeJS.ProcessEnv = process.env): Config {
   if (raw !== null && raw !== undefined && (typeof raw !== 'object' || Array.isArray(raw))) {
@@ -228,8 +286,10 @@ export function buildConfig(raw: unknown, source: string, baseDir: string, env: 
     if (names.has(trunk.name)) throw new ConfigError(`${source}: trunks.${i}.name: "${trunk.name}" is used by another trunk`);
     names.add(trunk.name);
   }
+  const trunks = cfg.trunks.map((t) => ({ ...t, pkginfo: resolvePkgInfo(t, data, baseDir, cfg.rdoinfo) }));
   return {
     ...cfg,
+    trunks,
     paths: {
       ...cfg.paths,
       data,

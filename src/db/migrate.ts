@@ -1,3 +1,4 @@
+/** Applies the ordered SQL migrations in src/db/migrations, once, under an advisory lock. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Pool } from 'pg';

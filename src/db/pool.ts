@@ -1,3 +1,4 @@
+/** The PostgreSQL pool and the transaction helper every query module composes with. */
 import { Pool, type PoolClient } from 'pg';
 
 /** One pool per process; callers end it on shutdown. */
@@ -22,4 +23,9 @@ export async function withTransaction<T>(pool: Pool, fn: (client: PoolClient) =>
   } finally {
     client.release();
   }
+}
+
+/** Answers when the database does (status probes). */
+export async function ping(pool: Pool): Promise<void> {
+  await pool.query('SELECT 1');
 }

@@ -2,7 +2,8 @@
  * What flows between the trunk workflows and their activities: small records
  * of hashes, names and paths (never logs or RPMs, which stay on disk).
  */
-import type { BuildStatus } from './trunk/types';
+import type { BuildStatus, PackageInfo } from './trunk/types';
+import { distroBranchFor, sourceBranchFor } from './trunk/branches';
 
 /** A package of a trunk, resolved from rdoinfo. */
 export interface TrunkPackage {
@@ -14,6 +15,8 @@ export interface TrunkPackage {
   component: string | null;
   sourceBranch: string;
   distroBranch: string;
+  /** Directory of the spec inside the distgit (DLRN's `distgit-path`; gitrepo packages share one repo). */
+  distgitPath: string | null;
 }
 
 /** One (commit_hash, distro_hash, extended_hash) triple of one package to build. */
@@ -78,4 +81,33 @@ export interface PostBuildResult {
 
 export function buildKey(r: Pick<BuildRequest, 'packageName' | 'commitHash' | 'distroHash' | 'extendedHash'>): string {
   return `${r.packageName}:${r.commitHash}_${r.distroHash}${r.extendedHash ? `_${r.extendedHash}` : ''}`;
+}
+
+/** A package entry as a package-info driver lists it: DLRN's keys (name, upstream, master-distgit, maintainers, …). */
+export type PackageEntry = PackageInfo & {
+  project?: string;
+  maintainers?: string[];
+  'distgit-path'?: string;
+  [key: string]: unknown;
+};
+
+/**
+ * One package of a trunk from a driver's entry: the package's own
+ * `source-branch`/`distro-branch` win over the trunk's (DLRN's
+ * getsourcebranch/getdistrobranch), and a missing project is the name's.
+ */
+export function trunkPackageOf(entry: PackageEntry, defaults: { sourceBranch: string; distroBranch: string }): TrunkPackage {
+  if (!entry.upstream) throw new Error(`package ${entry.name}: no upstream`);
+  if (!entry['master-distgit']) throw new Error(`package ${entry.name}: no master-distgit`);
+  return {
+    name: entry.name,
+    project: entry.project ?? entry.name,
+    upstream: entry.upstream,
+    distgit: entry['master-distgit'],
+    maintainers: entry.maintainers ?? [],
+    component: entry.component ?? null,
+    sourceBranch: sourceBranchFor(entry, defaults.sourceBranch),
+    distroBranch: distroBranchFor(entry, defaults.distroBranch),
+    distgitPath: entry['distgit-path'] ?? null,
+  };
 }

@@ -10,24 +10,25 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { TrunkActivities } from '../activities/trunk';
+import type { BuildActivities, NotifyActivities, PostBuildActivities } from '../activities';
 import type { BuildAttempt, BuildOutcome, BuildRequest, PostBuildResult } from '../domain/trunk-build';
 import { BuildStatus, CommitHash, Package, Release, RepoHash, Trunk } from '../domain/search-attributes';
+import { repoHash } from '../domain/trunk/hashes';
 import { retryDelaySeconds } from '../domain/trunk/build-errors';
 import { buildFinishedSignal, postBuildDoneSignal, trunkWorkflowId } from './messages';
 
 // Notifications run in the build's own workflow, so a slow mail relay or review
 // server never holds up the trunk's post-build queue.
-const { notifyFailure } = proxyActivities<TrunkActivities>({
+const { notifyFailure } = proxyActivities<NotifyActivities>({
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '10 seconds', maximumInterval: '10 minutes', maximumAttempts: 10 },
 });
-const { openFtbfsReview } = proxyActivities<TrunkActivities>({
+const { openFtbfsReview } = proxyActivities<NotifyActivities>({
   startToCloseTimeout: '5 minutes', // DLRN gives submit_review.sh 300 s
   // Creating a change is not idempotent on Gerrit: a retry after a lost answer could open a second one.
   retry: { maximumAttempts: 1 },
 });
-const { recordRetry } = proxyActivities<TrunkActivities>({
+const { recordRetry } = proxyActivities<PostBuildActivities>({
   startToCloseTimeout: '1 minute',
   retry: { maximumInterval: '1 minute' },
 });
@@ -59,7 +60,7 @@ export async function buildPackage(input: BuildPackageInput): Promise<BuildPacka
     { key: Trunk, value: req.trunk },
     { key: Package, value: req.packageName },
     { key: CommitHash, value: req.commitHash },
-    { key: RepoHash, value: `${req.commitHash}_${req.distroHash.slice(0, 8)}` },
+    { key: RepoHash, value: repoHash(req.commitHash, req.distroHash) },
     { key: BuildStatus, value: 'BUILDING' },
   ]);
   let postBuild: PostBuildResult | undefined;
@@ -67,7 +68,7 @@ export async function buildPackage(input: BuildPackageInput): Promise<BuildPacka
     postBuild = result;
   });
   // Builds run on the build hosts' task queue.
-  const builds = proxyActivities<TrunkActivities>({
+  const builds = proxyActivities<BuildActivities>({
     taskQueue: input.buildTaskQueue,
     startToCloseTimeout: '4 hours',
     // Long builds heartbeat; a dead build host is noticed within this.

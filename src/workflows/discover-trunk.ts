@@ -1,13 +1,13 @@
 import { proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
-import type { TrunkActivities } from '../activities/trunk';
+import type { DiscoveryActivities } from '../activities';
 import type { BuildRequest } from '../domain/trunk-build';
 import { Stage, Trunk } from '../domain/search-attributes';
 
-const { listTrunkPackages } = proxyActivities<TrunkActivities>({
+const { listTrunkPackages } = proxyActivities<DiscoveryActivities>({
   startToCloseTimeout: '5 minutes',
   retry: { maximumAttempts: 5, nonRetryableErrorTypes: ['RdoinfoError', 'ConfigError'] },
 });
-const { discoverPackageCommits } = proxyActivities<TrunkActivities>({
+const { discoverPackageCommits } = proxyActivities<DiscoveryActivities>({
   // A first clone of a big repository takes a while; fetches after it are incremental.
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: '2 minutes',

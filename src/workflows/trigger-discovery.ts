@@ -1,7 +1,7 @@
 import { proxyActivities } from '@temporalio/workflow';
-import type { TrunkControlActivities } from '../activities/trunk-control';
+import type { ControlActivities } from '../activities';
 
-const { signalTrunkDiscovery } = proxyActivities<TrunkControlActivities>({
+const { signalTrunkDiscovery } = proxyActivities<ControlActivities>({
   startToCloseTimeout: '1 minute',
   retry: { maximumAttempts: 5 },
 });

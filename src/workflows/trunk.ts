@@ -14,7 +14,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { TrunkActivities } from '../activities/trunk';
+import type { DiscoveryActivities, PostBuildActivities } from '../activities';
 import { buildKey, type BuildOutcome, type BuildRequest } from '../domain/trunk-build';
 import { Stage, Trunk } from '../domain/search-attributes';
 import { buildWorkflowId } from '../domain/trunk/hashes';
@@ -30,11 +30,11 @@ import {
   type TrunkStatus,
 } from './messages';
 
-const { postBuild } = proxyActivities<TrunkActivities>({
+const { postBuild } = proxyActivities<PostBuildActivities>({
   startToCloseTimeout: '10 minutes',
   retry: { initialInterval: '2 seconds', maximumInterval: '1 minute' },
 });
-const { forgetFailedBuild } = proxyActivities<TrunkActivities>({
+const { forgetFailedBuild } = proxyActivities<DiscoveryActivities>({
   startToCloseTimeout: '1 minute',
   retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['RecheckRefused'] },
 });

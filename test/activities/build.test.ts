@@ -1,10 +1,10 @@
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { createBuildDriver } from '../../src/activities/build/driver';
+import { createBuildDriver } from '../../src/activities/build/select';
 import { createMockDriver, mockArgv } from '../../src/activities/build/mock';
 import { createSimulatedDriver } from '../../src/activities/build/simulated';
-import { parseRpmFileName, rewriteSpec, specTag } from '../../src/activities/build/spec';
+import { parseRpmFileName } from '../../src/activities/build/rpm-names';
 import { buildSrpm } from '../../src/activities/build/srpm';
 import { generateDemoTrunk, pushBreakingAndFixingCommits, type DemoPackage, type DemoTrunk } from '../../src/activities/demo';
 import { commitsSince, describeVersion, exportTree, resolveBranch, syncClone } from '../../src/activities/git';
@@ -42,7 +42,7 @@ async function srpmFor(sha: string, distgitDir?: string) {
   let dg = distgitDir;
   if (!dg) {
     dg = join(tmp, `dg-${n}`);
-    await exportTree(distgit, (await resolveBranch(distgit, ['rpm-master'])).sha, dg);
+    await exportTree(distgit, (await resolveBranch(distgit, 'rpm-master')).sha, dg);
   }
   const tag = await describeVersion(upstream, sha);
   expect(tag).toBe('1.0.0');
@@ -54,7 +54,7 @@ async function srpmFor(sha: string, distgitDir?: string) {
 
 describe('buildSrpm + rpmbuild driver', () => {
   test('build a real noarch RPM from a demo package', async () => {
-    const tip = (await resolveBranch(upstream, ['master'])).sha;
+    const tip = (await resolveBranch(upstream, 'master')).sha;
     const { outDir, logFile, srpm, nvr, release } = await srpmFor(tip);
     expect(nvr).toBe(`${pkg.name}-1.0.1-${release}`);
     expect(srpm).toBe(join(outDir, `${nvr}.src.rpm`));
@@ -76,7 +76,7 @@ describe('buildSrpm + rpmbuild driver', () => {
   });
 
   test('the breaking commit makes rpmbuild throw with the log tail, without `installed`; the fix builds', async () => {
-    const tipBefore = await resolveBranch(upstream, ['master']);
+    const tipBefore = await resolveBranch(upstream, 'master');
     const { breaking, fixing } = await pushBreakingAndFixingCommits(demo, pkg.name);
     await syncClone(pkg.upstream, upstream);
     expect(await commitsSince(upstream, 'origin/master', tipBefore.ctime)).toEqual([
@@ -103,10 +103,10 @@ describe('buildSrpm + rpmbuild driver', () => {
   });
 
   test('aborting an rpmbuild build kills rpmbuild and its build script', async () => {
-    const tip = (await resolveBranch(upstream, ['master'])).sha;
+    const tip = (await resolveBranch(upstream, 'master')).sha;
     const dg = join(tmp, 'slow-distgit');
     const pidFile = join(tmp, 'slow.pid');
-    await exportTree(distgit, (await resolveBranch(distgit, ['rpm-master'])).sha, dg);
+    await exportTree(distgit, (await resolveBranch(distgit, 'rpm-master')).sha, dg);
     const spec = join(dg, `${pkg.name}.spec`);
     await writeFile(spec, (await readFile(spec, 'utf8')).replace('# Nothing to compile.', `sleep 60 & echo $! > ${pidFile}; wait`));
     const { srpm, outDir, logFile } = await srpmFor(tip, dg);
@@ -222,21 +222,8 @@ describe('mock driver', () => {
   });
 });
 
-describe('spec helpers', () => {
-  const spec = 'Name: foo\nversion:   XXX\nRelease:  XXX%{?dist}\nSource0: https://x/foo-%{version}.tar.gz\nPatch0: a.patch\n\n%description\nVersion: in text\n';
-
-  test('rewriteSpec stamps Version, Release (keeping %{?dist}), Source0 and the DLRN macros', () => {
-    const out = rewriteSpec(spec, { version: '1.2.3', release: '0.2023.abc', source0: 'foo-1.2.3.tar.gz' });
-    expect(out).toBe(
-      '%define upstream_version 1.2.3\n%global dlrn 1\nName: foo\nversion:   1.2.3\nRelease:  0.2023.abc%{?dist}\nSource0: foo-1.2.3.tar.gz\nPatch0: a.patch\n\n%description\nVersion: 1.2.3\n',
-    );
-    const noDist = rewriteSpec('%global upstream_version old\nRelease: 1\nSource: x\n', { version: '2', release: '0.1.a', source0: 's', upstreamVersion: '2.dev1' });
-    expect(noDist).toBe('%global dlrn 1\n%define upstream_version 2.dev1\nRelease: 0.1.a\nSource: s\n');
-  });
-
-  test('specTag and parseRpmFileName', () => {
-    expect(specTag(spec, 'Release')).toBe('XXX%{?dist}');
-    expect(specTag(spec, 'Epoch')).toBeNull();
+describe('RPM file names', () => {
+  test('parseRpmFileName', () => {
     expect(parseRpmFileName('/x/python-foo-bar-1.0.1-0.2023.abc.el9.noarch.rpm')).toEqual({
       name: 'python-foo-bar', version: '1.0.1', release: '0.2023.abc.el9', arch: 'noarch',
     });

@@ -10,7 +10,6 @@ import {
   git,
   initBare,
   initWorkTree,
-  mergeNoFf,
   pushBranch,
   resolveBranch,
   syncClone,
@@ -47,7 +46,9 @@ beforeAll(async () => {
   await git(work, ['checkout', '--quiet', 'master']);
   c.c3 = await commitFile(work, { 'later.txt': 'later\n' }, 'c3', { authorDate: T0 + 200 });
   await tag(work, 'x-eol');
-  c.m = await mergeNoFf(work, 'side', 'merge side', { authorDate: T0 + 300 });
+  await git(work, ['-c', 'user.name=t', '-c', 'user.email=t@example.org', 'merge', '--no-ff', '--quiet', '-m', 'merge side', 'side'],
+    { env: { GIT_AUTHOR_DATE: `@${T0 + 300} +0000`, GIT_COMMITTER_DATE: `@${T0 + 300} +0000` } });
+  c.m = (await git(work, ['rev-parse', 'HEAD'])).trim();
   c.c4 = await commitFile(work, { 'README.md': 'v4\n' }, 'c4', { authorDate: T0 + 400 });
   await pushBranch(work, url, 'master', { tags: true });
   await git(work, ['push', '--quiet', url, 'side:refs/heads/side']);
@@ -81,9 +82,9 @@ describe('commitsSince', () => {
   });
 });
 
-describe('resolveBranch', () => {
-  test('takes the first candidate that is a remote branch', async () => {
-    expect(await resolveBranch(clone, ['stable/2025.1', 'master', 'side'])).toEqual({
+describe('resolveBranch: the domain fallback plan probed on a real clone', () => {
+  test('a missing stable branch with no unmaintained branch nor eol tag falls back to master', async () => {
+    expect(await resolveBranch(clone, 'stable/2025.1', { source: 'stable/2025.1' })).toEqual({
       ref: 'origin/master',
       branch: 'master',
       sha: c.c4,
@@ -91,13 +92,22 @@ describe('resolveBranch', () => {
     });
   });
 
-  test('falls back to a tag', async () => {
-    expect(await resolveBranch(clone, ['nope', '1.0.0'])).toEqual({ ref: 'refs/tags/1.0.0', branch: '1.0.0', sha: c.c1, ctime: T0 });
+  test('the <release>-eol tag wins over master', async () => {
+    expect(await resolveBranch(clone, 'stable/x', { source: 'stable/x' })).toEqual({ ref: 'refs/tags/x-eol', branch: 'x-eol', sha: c.c3, ctime: T0 + 200 });
   });
 
-  test('names the repo and every candidate when none exists', async () => {
-    await expect(resolveBranch(clone, ['unmaintained/x', 'x-rdo'])).rejects.toThrow(
-      `${clone}: none of the branches or tags 'unmaintained/x', 'x-rdo' exists in origin`,
+  test('a tag or a commit SHA is taken as it is', async () => {
+    expect(await resolveBranch(clone, '1.0.0')).toEqual({ ref: 'refs/tags/1.0.0', branch: '1.0.0', sha: c.c1, ctime: T0 });
+    expect(await resolveBranch(clone, c.c2)).toEqual({ ref: c.c2, branch: c.c2, sha: c.c2, ctime: T0 + 100 });
+  });
+
+  test('a remote branch other than the source branch is used as is', async () => {
+    expect((await resolveBranch(clone, 'side', { source: 'master' })).sha).toBe(c.s1);
+  });
+
+  test('with fallback off, names the repo and every ref tried', async () => {
+    await expect(resolveBranch(clone, 'x-rdo', { source: 'master', fallbackToMaster: false })).rejects.toThrow(
+      `${clone}: none of the branches or tags 'x-rdo' exists in origin`,
     );
   });
 });
@@ -138,13 +148,13 @@ test('syncClone fetches incrementally: same clone, new commits, pruned branches,
 
   expect(await readFile(join(clone, '.git', 'tf-marker'), 'utf8')).toContain('survives');
   expect((await stat(join(clone, '.git', 'objects'))).ino).toBe(objects);
-  expect((await resolveBranch(clone, ['master'])).sha).toBe(c5);
+  expect((await resolveBranch(clone, 'master')).sha).toBe(c5);
   expect(await commitsSince(clone, 'origin/master', T0 + 400)).toEqual([
     { sha: c.c4, ctime: T0 + 400 },
     { sha: c5, ctime: T0 + 500 },
   ]);
-  await expect(resolveBranch(clone, ['side'])).rejects.toThrow(/none of/);
-  expect((await resolveBranch(clone, ['1.0.0'])).sha).toBe(c.c2);
+  await expect(resolveBranch(clone, 'side')).rejects.toThrow(/none of/);
+  expect((await resolveBranch(clone, '1.0.0')).sha).toBe(c.c2);
 });
 
 test('syncClone replaces a leftover directory that holds no clone', async () => {
@@ -152,7 +162,7 @@ test('syncClone replaces a leftover directory that holds no clone', async () => 
   await mkdir(dir);
   await writeFile(join(dir, 'half-cloned'), '');
   await syncClone(url, dir);
-  expect((await resolveBranch(dir, ['master'])).sha).toBe((await resolveBranch(clone, ['master'])).sha);
+  expect((await resolveBranch(dir, 'master')).sha).toBe((await resolveBranch(clone, 'master')).sha);
   await expect(stat(join(dir, 'half-cloned'))).rejects.toThrow();
 });
 

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createReviewDriver, type FtbfsReviewRequest } from '../../src/activities/review/driver';
+import type { FtbfsReviewRequest } from '../../src/activities/review/driver';
+import { createReviewDriver } from '../../src/activities/review/select';
 import { GerritError } from '../../src/activities/review/gerrit';
 import { startGerritDouble, type GerritDouble } from '../support/gerrit-double';
 

@@ -40,7 +40,7 @@ describe('push webhooks with a secret', () => {
   const secret = 's3cret';
   const asked: Array<{ trunk: string; packages: string[] }> = [];
   const trunks = {
-    packages: async () => [{ name: 'openstack-nova', project: 'nova', upstream: 'https://opendev.org/openstack/nova', distgit: 'https://github.com/rdo-packages/nova-distgit.git', maintainers: [], component: null, sourceBranch: 'master', distroBranch: 'rpm-master' }],
+    packages: async () => [{ name: 'openstack-nova', project: 'nova', upstream: 'https://opendev.org/openstack/nova', distgit: 'https://github.com/rdo-packages/nova-distgit.git', maintainers: [], component: null, sourceBranch: 'master', distroBranch: 'rpm-master', distgitPath: null }],
     discover: async (trunk: string, packages: string[]) => {
       asked.push({ trunk, packages });
       return `trunk:${trunk}`;

@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
-import { trunkPaths } from '../../src/activities/trunk';
-import { signalDiscovery } from '../../src/activities/trunk-control';
+import { trunkPaths } from '../../src/activities/layout';
+import { requestDiscovery } from '../../src/control/trunk';
 import { PROJECT_ROOT } from '../../src/config';
 import { startWorker, type RunningWorker } from '../../src/worker';
 import { isolatedStack, uniqueName, type IsolatedStack } from '../support/stack';
@@ -64,7 +64,7 @@ describe('a build host killed in the middle of builds', () => {
     const hostLog = path.join(data, 'build-hosts.log');
     hosts.push(startBuildHost(configFile, hostLog));
 
-    await signalDiscovery(stack.client, stack.config, trunk, undefined, 'test');
+    await requestDiscovery(stack.client, stack.config, trunk, undefined, 'test');
     const repos = trunkPaths(stack.config, trunk).repos;
     // Kill the host once it is inside simulated builds (their logs exist, no RPM yet).
     const deadline = Date.now() + 120_000;

@@ -1,6 +1,8 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { WorkflowIdConflictPolicy } from '@temporalio/client';
-import { createActivities } from '../../src/activities';
+import { createOrchestrationActivities } from '../../src/activities';
+import { createPackageSource } from '../../src/activities/pkginfo/source';
+import { trunkSteering } from '../../src/control/trunk';
 import { syncPackages } from '../../src/workflows';
 import { Release } from '../../src/domain/search-attributes';
 import { WORKFLOWS_PATH } from '../../src/worker';
@@ -24,7 +26,7 @@ describe('syncPackages workflow', () => {
       connection,
       taskQueue: stack.taskQueue,
       workflowsPath: WORKFLOWS_PATH,
-      activities: createActivities({ pool: stack.pool, config: stack.config, client: stack.client }),
+      activities: createOrchestrationActivities({ pool: stack.pool, config: stack.config, packages: createPackageSource(stack.config), steering: trunkSteering(stack.client, stack.config) }),
       maxCachedWorkflows: 0,
     });
 

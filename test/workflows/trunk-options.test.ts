@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { trunkPaths } from '../../src/activities/trunk';
-import { signalDiscovery } from '../../src/activities/trunk-control';
+import { trunkPaths } from '../../src/activities/layout';
+import { requestDiscovery } from '../../src/control/trunk';
 import { trunkStatusQuery, trunkWorkflowId } from '../../src/workflows/messages';
 import { startWorker, type RunningWorker } from '../../src/worker';
 import { waitFor } from '../support/wait';
@@ -36,7 +36,7 @@ describe('trunk options', () => {
   });
 
   it('builds component trees and the md5-named aggregate repo file, as DLRN does with use_components', async () => {
-    await signalDiscovery(stack.client, stack.config, components, undefined, 'test');
+    await requestDiscovery(stack.client, stack.config, components, undefined, 'test');
     const repos = trunkPaths(stack.config, components).repos;
     await waitFor('six builds', async () => {
       const { rows } = await stack.pool.query("SELECT count(*)::int AS n FROM commits WHERE trunk = $1 AND status = 'SUCCESS'", [components]);
@@ -62,7 +62,7 @@ describe('trunk options', () => {
   });
 
   it('cancelling a build stops it, records nothing and frees its package', async () => {
-    await signalDiscovery(stack.client, stack.config, slow, undefined, 'test');
+    await requestDiscovery(stack.client, stack.config, slow, undefined, 'test');
     const trunk = stack.client.workflow.getHandle(trunkWorkflowId(slow));
     const running = await waitFor('builds running', async () => {
       const status = await trunk.query(trunkStatusQuery).catch(() => null);

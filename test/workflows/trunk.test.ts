@@ -4,8 +4,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createApiServer } from '../../src/api/server';
 import { generateDemoTrunk, pushBreakingAndFixingCommits, pushUpstreamCommit, type DemoTrunk } from '../../src/activities/demo';
-import { createTrunkActivities, gerritProject, trunkPaths } from '../../src/activities/trunk';
-import { signalDiscovery, signalRecheck } from '../../src/activities/trunk-control';
+import { trunkPaths } from '../../src/activities/layout';
+import { gerritProject } from '../../src/activities/notify';
+import { createPackageSource } from '../../src/activities/pkginfo/source';
+import { requestDiscovery, requestRecheck } from '../../src/control/trunk';
 import { shardedCommitDir } from '../../src/domain/trunk/hashes';
 import { VERSIONS_CSV_HEADER } from '../../src/domain/trunk/repo-files';
 import { startWorker, type RunningWorker } from '../../src/worker';
@@ -83,7 +85,7 @@ describe('trunk builder on the demo trunk (real git, rpmbuild, createrepo_c)', (
 
   it('builds every package once, links the others, and moves current and consistent', async () => {
     // Three triggers at once: the build workflows' IDs and the trunk's queue make them one build each.
-    await Promise.all([1, 2, 3].map((n) => signalDiscovery(stack.client, stack.config, trunk, undefined, `test ${n}`)));
+    await Promise.all([1, 2, 3].map((n) => requestDiscovery(stack.client, stack.config, trunk, undefined, `test ${n}`)));
     const built = await waitFor('a SUCCESS for every demo package', async () => {
       const r = await rows();
       return r.filter((x) => x.status === 'SUCCESS').length >= demo.packages.length && r;
@@ -116,13 +118,13 @@ describe('trunk builder on the demo trunk (real git, rpmbuild, createrepo_c)', (
   it('builds a pushed commit as soon as the webhook hears of it', async () => {
     const pkg = demo.packages[0];
     const pushed = await pushUpstreamCommit(demo, pkg.name, 'a change');
-    const activities = createTrunkActivities({ pool: stack.pool, config: stack.config });
+    const packageSource = createPackageSource(stack.config);
     const app = createApiServer({
       pool: stack.pool,
       config: stack.config,
       trunks: {
-        packages: (t) => activities.listTrunkPackages(t),
-        discover: (t, packages, reason) => signalDiscovery(stack.client, stack.config, t, packages, reason),
+        packages: (t) => packageSource.packages(t),
+        discover: (t, packages, reason) => requestDiscovery(stack.client, stack.config, t, packages, reason),
       },
     });
     try {
@@ -151,7 +153,7 @@ describe('trunk builder on the demo trunk (real git, rpmbuild, createrepo_c)', (
     fs.appendFileSync(path.join(work, `${pkg.name}.spec`), '\n# packaging-only change\n');
     git('commit', '-qam', 'packaging-only change');
     git('push', '-q', 'origin', 'rpm-master');
-    await signalDiscovery(stack.client, stack.config, trunk, [pkg.name], 'test');
+    await requestDiscovery(stack.client, stack.config, trunk, [pkg.name], 'test');
     const rebuilt = await waitFor('the distgit change built', async () =>
       (await rows()).find((r) => r.project_name === pkg.name && r.id > before.id && r.status === 'SUCCESS'));
     expect(rebuilt.commit_hash).toBe(before.commit_hash);
@@ -161,7 +163,7 @@ describe('trunk builder on the demo trunk (real git, rpmbuild, createrepo_c)', (
   it('records a failed build, mails the maintainers, opens a review, and moves consistent again after the fix', async () => {
     const consistentBefore = linkTarget('consistent');
     const { breaking, fixing } = await pushBreakingAndFixingCommits(demo);
-    await signalDiscovery(stack.client, stack.config, trunk, [demo.failingPackage], 'test');
+    await requestDiscovery(stack.client, stack.config, trunk, [demo.failingPackage], 'test');
     const failed = await waitFor('the breaking commit FAILED', async () => (await rows()).find((r) => r.commit_hash === breaking.sha && r.status === 'FAILED'));
     const fixed = await waitFor('the fix built', async () => (await rows()).find((r) => r.commit_hash === fixing.sha && r.status === 'SUCCESS'));
     expect(fixed.id).toBeGreaterThan(failed.id);
@@ -169,7 +171,7 @@ describe('trunk builder on the demo trunk (real git, rpmbuild, createrepo_c)', (
 
     const mail = await waitFor('the failure mail', async () => smtp.messages.find((m) => m.subject.includes(demo.failingPackage)));
     expect(mail.subject).toBe(`[dlrn] ${demo.failingPackage} master package build failed`);
-    const maintainers = (await createTrunkActivities({ pool: stack.pool, config: stack.config }).listTrunkPackages(trunk))
+    const maintainers = (await createPackageSource(stack.config).packages(trunk))
       .find((p) => p.name === demo.failingPackage)!.maintainers;
     expect(mail.envelopeTo.sort()).toEqual([...maintainers].sort());
     expect(mail.text).toContain(breaking.sha);
@@ -190,29 +192,29 @@ describe('trunk builder on the demo trunk (real git, rpmbuild, createrepo_c)', (
     const gamma = demo.packages.find((p) => p.name === demo.failingPackage)!;
     const consistentBefore = linkTarget('consistent');
     const broken = pushTo(gamma.upstream, 'master', (dir) => fs.rmSync(path.join(dir, 'data.txt')), 'break the package');
-    await signalDiscovery(stack.client, stack.config, trunk, [gamma.name], 'test');
+    await requestDiscovery(stack.client, stack.config, trunk, [gamma.name], 'test');
     const failed = await waitFor('the red build', async () => (await rows()).find((r) => r.commit_hash === broken && r.status === 'FAILED'));
 
     const alpha = demo.packages[0];
     const pushed = await pushUpstreamCommit(demo, alpha.name, 'green while gamma is red');
-    await signalDiscovery(stack.client, stack.config, trunk, [alpha.name], 'test');
+    await requestDiscovery(stack.client, stack.config, trunk, [alpha.name], 'test');
     const green = await waitFor('the green build', async () => (await rows()).find((r) => r.commit_hash === pushed.sha && r.status === 'SUCCESS'));
     expect(linkTarget('current')).toBe(fs.realpathSync(dirOf(green)));
     expect(linkTarget('consistent')).toBe(consistentBefore);
 
     // Recheck: the FAILED row goes and the same commit is built again (still red).
-    await signalRecheck(stack.client, stack.config, trunk, gamma.name);
+    await requestRecheck(stack.client, stack.config, trunk, gamma.name);
     const again = await waitFor('the rechecked build', async () => (await rows()).find((r) => r.commit_hash === broken && r.id > failed.id));
     expect(again.status).toBe('FAILED');
     expect((await rows()).filter((r) => r.commit_hash === broken)).toHaveLength(1);
     // A green package is not rechecked: its row stays.
     const greenRows = (await rows()).filter((r) => r.project_name === alpha.name).length;
-    await signalRecheck(stack.client, stack.config, trunk, alpha.name);
+    await requestRecheck(stack.client, stack.config, trunk, alpha.name);
     await new Promise((r) => setTimeout(r, 2000));
     expect((await rows()).filter((r) => r.project_name === alpha.name)).toHaveLength(greenRows);
 
     const fixed = pushTo(gamma.upstream, 'master', (dir) => fs.writeFileSync(path.join(dir, 'data.txt'), 'back\n'), 'fix the package');
-    await signalDiscovery(stack.client, stack.config, trunk, [gamma.name], 'test');
+    await requestDiscovery(stack.client, stack.config, trunk, [gamma.name], 'test');
     const ok = await waitFor('the fix', async () => (await rows()).find((r) => r.commit_hash === fixed && r.status === 'SUCCESS'));
     expect(linkTarget('consistent')).toBe(fs.realpathSync(dirOf(ok)));
   });
@@ -224,7 +226,7 @@ describe('trunk builder on the demo trunk (real git, rpmbuild, createrepo_c)', (
       const text = fs.readFileSync(spec, 'utf8').replace('# Nothing to compile.', 'echo "curl: (6) Could not resolve host: mirror.example.org"\nexit 1');
       fs.writeFileSync(spec, text);
     }, 'a build that needs the network');
-    await signalDiscovery(stack.client, stack.config, trunk, [delta.name], 'test');
+    await requestDiscovery(stack.client, stack.config, trunk, [delta.name], 'test');
     const failed = await waitFor('the final FAILED row', async () => (await rows()).find((r) => r.distro_hash === distro && r.status === 'FAILED'));
     const attempts = (await rows()).filter((r) => r.distro_hash === distro);
     expect(attempts.map((r) => r.status)).toEqual(['RETRY', 'FAILED']); // maxRetries: 1

@@ -4,9 +4,6 @@
  * included) and the empty `installed` marker; on failure they throw with the
  * log tail and leave no marker.
  */
-import { createMockDriver } from './mock';
-import { createRpmbuildDriver } from './rpmbuild';
-import { createSimulatedDriver } from './simulated';
 
 export interface BuildRequest {
   srpm: string;
@@ -38,18 +35,4 @@ export interface BuildDriverConfig {
     /** Regex over the srpm file name: matching builds fail with an error log. */
     failPattern?: string;
   };
-}
-
-export function createBuildDriver(cfg: BuildDriverConfig): BuildDriver {
-  switch (cfg.driver) {
-    case 'rpmbuild':
-      return createRpmbuildDriver();
-    case 'mock':
-      if (!cfg.mockConfig) throw new Error("build driver 'mock' needs mockConfig");
-      return createMockDriver({ config: cfg.mockConfig, installAfterBuild: cfg.installAfterBuild });
-    case 'simulated':
-      return createSimulatedDriver(cfg.simulated ?? { durationMs: 0 });
-    default:
-      throw new Error(`unknown build driver '${String((cfg as { driver: unknown }).driver)}'`);
-  }
 }

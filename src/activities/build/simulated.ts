@@ -9,7 +9,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { lastLines } from '../process';
 import type { BuildDriver, BuildRequest, BuildResult } from './driver';
-import { parseRpmFileName } from './spec';
+import { parseRpmFileName } from './rpm-names';
 
 export interface SimulatedDriverOptions {
   durationMs: number;

@@ -1,14 +1,14 @@
 /**
  * Source RPM creation, DLRN's build_srpm.sh for plain-tarball projects: tar
- * the exported upstream tree as <project>-<version>.tar.gz (top directory
- * <project>-<version>/), put it with the distgit files in a private
+ * the exported upstream tree as <project>-<upstream version>.tar.gz (top
+ * directory <project>-<upstream version>/), put it with the distgit files in a private
  * _sourcedir, stamp the spec with the version and release, `rpmbuild -bs`.
  * Version detection and the release string are the caller's.
  */
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { run, ProcessError } from '../process';
-import { rewriteSpec } from './spec';
+import { rewriteSpec } from '../../domain/trunk/release-number';
 
 export interface BuildSrpmOptions {
   /** Exported upstream tree (no .git needed). */
@@ -49,7 +49,8 @@ export async function buildSrpm(o: BuildSrpmOptions): Promise<{ srpm: string; nv
     // Distgit content first (patches, extra sources), as DLRN copies it all into SOURCES.
     await cp(o.distgitDir, sources, { recursive: true, filter: (src) => basename(src) !== '.git' });
 
-    const tarball = `${o.project}-${o.version}.tar.gz`;
+    const upstreamVersion = o.upstreamVersion ?? o.version;
+    const tarball = `${o.project}-${upstreamVersion}.tar.gz`;
     await step('making the source tarball', () =>
       run(
         'tar',
@@ -57,7 +58,7 @@ export async function buildSrpm(o: BuildSrpmOptions): Promise<{ srpm: string; nv
           '--create', '--gzip', `--file=${join(sources, tarball)}`, '--exclude=.git',
           '--sort=name', '--owner=0', '--group=0', '--numeric-owner',
           // Rename the leading "." to the top dir; S: leave symlink targets alone.
-          `--transform=s,^\\.,${o.project}-${o.version},S`,
+          `--transform=s,^\\.,${o.project}-${upstreamVersion},S`,
           '-C', resolve(o.upstreamDir), '.',
         ],
         runOpts,
@@ -67,7 +68,7 @@ export async function buildSrpm(o: BuildSrpmOptions): Promise<{ srpm: string; nv
     const spec = join(top, 'SPECS', basename(specPath));
     await mkdir(join(top, 'SPECS'));
     const text = await readFile(specPath, 'utf8');
-    await writeFile(spec, rewriteSpec(text, { version: o.version, release: o.release, source0: tarball, upstreamVersion: o.upstreamVersion }));
+    await writeFile(spec, rewriteSpec(text, { version: o.version, release: o.release, source0: tarball, upstreamVersion }));
 
     const { stdout } = await step('rpmbuild -bs', () =>
       run(

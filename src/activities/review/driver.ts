@@ -1,5 +1,4 @@
-import { createGerritDriver, type GerritConfig } from './gerrit';
-import { createLocalGitDriver, type LocalGitConfig } from './localgit';
+/** The review driver contract: open DLRN's FTBFS review for a failed build. */
 
 export interface FtbfsReviewRequest {
   packageName: string;
@@ -21,15 +20,4 @@ export interface FtbfsReviewRequest {
 export interface ReviewDriver {
   readonly name: string;
   openFtbfsReview(req: FtbfsReviewRequest): Promise<{ url: string; id: string }>;
-}
-
-export type ReviewDriverConfig = ({ kind: 'gerrit' } & GerritConfig) | ({ kind: 'localgit' } & LocalGitConfig);
-
-export function createReviewDriver(cfg: ReviewDriverConfig): ReviewDriver {
-  switch (cfg.kind) {
-    case 'gerrit':
-      return createGerritDriver(cfg);
-    case 'localgit':
-      return createLocalGitDriver(cfg);
-  }
 }

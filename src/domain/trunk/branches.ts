@@ -104,11 +104,6 @@ export function branchFallbackPlan(requested: string, config: BranchFallbackConf
   return { candidates, blockedBy: { reason: 'not-default-branch' } };
 }
 
-/** Just the ordered ref names of {@link branchFallbackPlan}. */
-export function branchFallbackRefs(requested: string, config: BranchFallbackConfig): string[] {
-  return branchFallbackPlan(requested, config).candidates.map((c) => c.ref);
-}
-
 /**
  * Given which refs exist in the clone, the one DLRN ends up on, or null when
  * it would raise. `exists(candidate)` answers the probe for that kind.

@@ -3,7 +3,6 @@
  * and the retry decision of `process_build_result_rpm`, plus a backoff
  * schedule DLRN never had (it just retried on the next cron run).
  */
-import type { CommitRow } from './types';
 
 /**
  * DLRN's known transient build errors, one regex per alternative of
@@ -55,22 +54,6 @@ export function findKnownError(logText: string): KnownErrorMatch | null {
 }
 
 /**
- * DLRN `timesretried`: RETRY rows for this project + commit hash + distro
- * hash. Extended hash and type are not part of the key.
- */
-export function timesRetried(
-  rows: readonly CommitRow[],
-  projectName: string,
-  commitHash: string,
-  distroHash: string,
-): number {
-  return rows.filter(
-    (r) =>
-      r.status === 'RETRY' && r.projectName === projectName && r.commitHash === commitHash && r.distroHash === distroHash,
-  ).length;
-}
-
-/**
  * The status a failed build gets: RETRY when the log shows a known
  * transient error and fewer than `maxRetries` RETRY rows exist for it,
  * FAILED otherwise (FAILED is what notifies maintainers).
@@ -106,10 +89,4 @@ export function retryDelaySeconds(retry: number, policy: BackoffPolicy = {}): nu
   const max = policy.maxSeconds ?? 3600;
   if (initial < 0 || multiplier < 1 || max < 0) throw new Error('backoff policy values must be non-negative, multiplier >= 1');
   return Math.min(max, initial * Math.pow(multiplier, retry - 1));
-}
-
-/** The full delay list for `maxRetries` retries (empty when maxRetries is 0). */
-export function retrySchedule(maxRetries: number = DEFAULT_MAX_RETRIES, policy: BackoffPolicy = {}): number[] {
-  if (!Number.isInteger(maxRetries) || maxRetries < 0) throw new Error(`maxRetries must be >= 0, got ${maxRetries}`);
-  return Array.from({ length: maxRetries }, (_, i) => retryDelaySeconds(i + 1, policy));
 }

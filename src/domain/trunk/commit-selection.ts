@@ -61,6 +61,8 @@ export interface GitLogPlan {
 export interface PlanGitLogOptions {
   /** The package's configured source branch (`source-branch`, else projects.ini `source`). */
   sourceBranch: string;
+  /** What git logs: the ref the configured branch resolved to (after any fallback). */
+  ref: string;
   type?: string;
   /** Global `--head-only`. */
   headOnly?: boolean;
@@ -98,16 +100,24 @@ export function lastBuiltCommitOnBranch(rows: readonly CommitRow[], branch: stri
   return best;
 }
 
-/** The git log arguments DLRN's rdoinfo driver runs for a given `since`. */
-export function gitLogArgs(since: string, opts: { tagsOnly?: boolean; branch?: string } = {}): string[] {
+/**
+ * The `since` argument for commits at or after an epoch bound (git's --after
+ * is inclusive). `@<secs> +0000` is git's raw date form: read as epoch seconds
+ * whatever the number's length, where DLRN's bare number under 9 digits would
+ * be taken for a day or a year.
+ */
+export function afterBound(epochSeconds: number): string {
+  return `--after=@${Math.trunc(epochSeconds)} +0000`;
+}
+
+/** The git log arguments DLRN's drivers run for a given `since`, on `ref` (the resolved branch or tag). */
+export function gitLogArgs(since: string, opts: { tagsOnly?: boolean; ref: string }): string[] {
   if (opts.tagsOnly) {
     // HEAD is listed by --simplify-by-decoration too, so "-1" becomes "-2".
     const tagSince = since === '-1' ? '-2' : since;
-    const args = ['log', '--simplify-by-decoration', '--pretty=format:%ct %H %d', tagSince, '--first-parent', '--reverse'];
-    if (opts.branch) args.push(opts.branch);
-    return args;
+    return ['log', '--simplify-by-decoration', '--pretty=format:%ct %H %d', tagSince, '--first-parent', '--reverse', opts.ref, '--'];
   }
-  return ['log', '--pretty=format:%ct %H', since, '--first-parent', '--reverse'];
+  return ['log', '--pretty=format:%ct %H', since, '--first-parent', '--reverse', opts.ref, '--'];
 }
 
 /**
@@ -121,14 +131,14 @@ export function planGitLog(rows: readonly CommitRow[], opts: PlanGitLogOptions):
   const type = opts.type ?? 'rpm';
   const plan = (reason: GitLogPlanReason, bound: CommitRow | null, headOnly: boolean): GitLogPlan => {
     const after = bound ? Math.trunc(bound.dtCommit) : null;
-    const since = after === null ? '-1' : `--after=${after}`;
+    const since = after === null ? '-1' : afterBound(after);
     return {
       reason,
       since,
       after,
       headOnly: headOnly || after === null,
       boundRowId: bound ? bound.id : null,
-      gitArgs: gitLogArgs(since, { tagsOnly: opts.tagsOnly, branch: opts.sourceBranch }),
+      gitArgs: gitLogArgs(since, { tagsOnly: opts.tagsOnly, ref: opts.ref }),
     };
   };
   const last = lastProcessedCommit(rows, type);

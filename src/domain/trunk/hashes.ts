@@ -48,11 +48,6 @@ export const SHA_LENGTHS: readonly number[] = [40, 64];
 
 const HEX_RE = /^[0-9a-f]+$/;
 
-/** True when `value` is a full lowercase hex SHA-1 or SHA-256. */
-export function isHexSha(value: unknown): value is string {
-  return typeof value === 'string' && SHA_LENGTHS.includes(value.length) && HEX_RE.test(value);
-}
-
 /**
  * Throw a {@link HashValidationError} naming `field` unless `value` is a full
  * lowercase hex SHA (40 or 64 chars). Returns the value for chaining.

@@ -138,12 +138,10 @@ export function stripTagPrefix(tag: string): string {
 }
 
 /**
- * Tags the script deletes before `git describe` so they never define a
+ * Tags (as `git describe --exclude` globs) the script deletes before describing, so they never define a
  * version: `private-*`, `*-em`, `*-eol`, `*-eom`.
  */
-export function isIgnoredVersionTag(tag: string): boolean {
-  return tag.startsWith('private-') || /-(em|eol|eom)$/.test(tag);
-}
+export const IGNORED_VERSION_TAGS: readonly string[] = ['private-*', '*-em', '*-eol', '*-eom'];
 
 function awkNumber(field: string): number {
   const m = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/.exec(field);
@@ -236,17 +234,34 @@ export function parseSpecVersion(specText: string, opts: { anywhere?: boolean } 
   return null;
 }
 
+export interface SpecRewrite {
+  /** RPM Version (after {@link nvrVersion}). */
+  version: string;
+  release: string;
+  /** File name for Source0. */
+  source0: string;
+  /** %{upstream_version}, which RDO specs use in Source0 and %setup; defaults to version. */
+  upstreamVersion?: string;
+}
+
 /**
- * `set_nvr_in_spec`'s two seds: on every line, text from the first
- * `Version:` (resp. `Release:`) to the end of line is replaced with
- * `Version: <v>` (resp. `Release: <r>%{?dist}`). Unanchored, like the script.
+ * DLRN's spec edits (`set_nvr_in_spec` and the macros build_srpm.sh defines):
+ * Version, Release (keeping a trailing %{?dist}), Source0 (or an unnumbered
+ * Source), and the `upstream_version` / `dlrn` macros RDO specs test for.
+ * Only line-initial tags are touched.
  */
-export function rewriteSpecNvr(specText: string, version: string, release: string): string {
-  const v = nvrVersion(version);
-  return specText
-    .split('\n')
-    .map((line) => line.replace(/Version:[^\n]*/, () => `Version: ${v}`).replace(/Release:[^\n]*/, () => `Release: ${release}%{?dist}`))
-    .join('\n');
+export function rewriteSpec(spec: string, r: SpecRewrite): string {
+  const setMacro = (text: string, kind: '%define' | '%global', name: string, value: string) => {
+    const re = new RegExp(`^%(?:define|global)\\s+${name}\\b.*$`, 'm');
+    return re.test(text) ? text.replace(re, () => `${kind} ${name} ${value}`) : `${kind} ${name} ${value}\n${text}`;
+  };
+  let out = spec
+    .replace(/^(Version\s*:\s*).*$/gim, (_m, p: string) => `${p}${r.version}`)
+    .replace(/^(Release\s*:\s*)(.*?)\s*$/gim, (_m, p: string, old: string) => `${p}${r.release}${/%\{\?dist\}$/.test(old) ? '%{?dist}' : ''}`)
+    .replace(/^(Source0?\s*:\s*).*$/gim, (_m, p: string) => `${p}${r.source0}`);
+  out = setMacro(out, '%global', 'dlrn', '1');
+  out = setMacro(out, '%define', 'upstream_version', r.upstreamVersion ?? r.version);
+  return out;
 }
 
 export interface VersionAndReleaseInput extends ReleaseInput {

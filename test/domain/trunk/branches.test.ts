@@ -1,13 +1,16 @@
 import {
   branchFallbackPlan,
-  branchFallbackRefs,
   distroBranchFor,
   matchesNonfallback,
   resolveBranch,
   sourceBranchFor,
 } from '../../../src/domain/trunk/branches';
 
-describe('branchFallbackRefs', () => {
+/** The ordered ref names of the plan. */
+const branchFallbackRefs = (requested: string, cfg: Parameters<typeof branchFallbackPlan>[1]) =>
+  branchFallbackPlan(requested, cfg).candidates.map((c) => c.ref);
+
+describe('branchFallbackPlan refs', () => {
   const cfg = { source: 'stable/2023.1' };
 
   it('source branch: unmaintained/ → -eol tag → master → main', () => {

@@ -3,10 +3,7 @@ import {
   classifyBuildFailure,
   findKnownError,
   retryDelaySeconds,
-  retrySchedule,
-  timesRetried,
 } from '../../../src/domain/trunk/build-errors';
-import { DISTGIT_SHA, DISTGIT_SHA_2, NOVA_SHA, NOVA_SHA_2, row } from './fixtures';
 
 const transientLines = [
   'Error: Nothing to do',
@@ -57,21 +54,6 @@ describe('findKnownError', () => {
   });
 });
 
-describe('timesRetried', () => {
-  it('counts RETRY rows of project + commit + distro only', () => {
-    const rows = [
-      row({ status: 'RETRY' }),
-      row({ status: 'RETRY', extendedHash: 'e'.repeat(40) }),
-      row({ status: 'RETRY', type: 'container' }),
-      row({ status: 'FAILED' }),
-      row({ status: 'RETRY', distroHash: DISTGIT_SHA_2 }),
-      row({ status: 'RETRY', commitHash: NOVA_SHA_2 }),
-      row({ status: 'RETRY', projectName: 'openstack-glance' }),
-    ];
-    expect(timesRetried(rows, 'openstack-nova', NOVA_SHA, DISTGIT_SHA)).toBe(3);
-  });
-});
-
 describe('classifyBuildFailure', () => {
   const transient = 'Error: Failed to synchronize cache for repo \'appstream\'';
   it('RETRY for a known error under the retry budget', () => {
@@ -91,17 +73,14 @@ describe('classifyBuildFailure', () => {
 
 describe('retry backoff', () => {
   it('grows exponentially from 5 minutes and caps at an hour', () => {
-    expect(retrySchedule()).toEqual([300, 600, 1200]);
-    expect(retrySchedule(6)).toEqual([300, 600, 1200, 2400, 3600, 3600]);
+    expect([1, 2, 3, 4, 5, 6].map((n) => retryDelaySeconds(n))).toEqual([300, 600, 1200, 2400, 3600, 3600]);
   });
   it('accepts a custom policy', () => {
-    expect(retrySchedule(3, { initialSeconds: 10, multiplier: 3, maxSeconds: 60 })).toEqual([10, 30, 60]);
+    expect([1, 2, 3].map((n) => retryDelaySeconds(n, { initialSeconds: 10, multiplier: 3, maxSeconds: 60 }))).toEqual([10, 30, 60]);
     expect(retryDelaySeconds(2, { multiplier: 1 })).toBe(300);
   });
   it('validates input', () => {
-    expect(retrySchedule(0)).toEqual([]);
     expect(() => retryDelaySeconds(0)).toThrow(/positive/);
-    expect(() => retrySchedule(-1)).toThrow(/maxRetries/);
     expect(() => retryDelaySeconds(1, { multiplier: 0.5 })).toThrow(/multiplier/);
   });
 });

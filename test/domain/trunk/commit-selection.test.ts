@@ -1,4 +1,5 @@
 import {
+  afterBound,
   gitLogArgs,
   lastBuiltCommitOnBranch,
   lastProcessedCommit,
@@ -59,24 +60,24 @@ describe('lastBuiltCommitOnBranch', () => {
 
 describe('planGitLog', () => {
   it('HEAD only when never built', () => {
-    const plan = planGitLog([], { sourceBranch: 'master' });
+    const plan = planGitLog([], { sourceBranch: 'master', ref: 'origin/master' });
     expect(plan).toMatchObject({ reason: 'never-built', since: '-1', after: null, headOnly: true, boundRowId: null });
-    expect(plan.gitArgs).toEqual(['log', '--pretty=format:%ct %H', '-1', '--first-parent', '--reverse']);
+    expect(plan.gitArgs).toEqual(['log', '--pretty=format:%ct %H', '-1', '--first-parent', '--reverse', 'origin/master', '--']);
   });
 
   it('HEAD only when every row is RETRY', () => {
-    expect(planGitLog([row({ status: 'RETRY' })], { sourceBranch: 'master' }).reason).toBe('never-built');
+    expect(planGitLog([row({ status: 'RETRY' })], { sourceBranch: 'master', ref: 'origin/master' }).reason).toBe('never-built');
   });
 
   it('--after=<dt_commit of last processed> on the same branch (inclusive bound)', () => {
     const rows = [row({ id: 1, dtCommit: T0 - 100 }), row({ id: 2, dtCommit: T0, status: 'FAILED' })];
-    const plan = planGitLog(rows, { sourceBranch: 'master' });
-    expect(plan).toMatchObject({ reason: 'same-branch', since: `--after=${T0}`, after: T0, headOnly: false, boundRowId: 2 });
-    expect(plan.gitArgs).toContain(`--after=${T0}`);
+    const plan = planGitLog(rows, { sourceBranch: 'master', ref: 'origin/master' });
+    expect(plan).toMatchObject({ reason: 'same-branch', since: `--after=@${T0} +0000`, after: T0, headOnly: false, boundRowId: 2 });
+    expect(plan.gitArgs).toContain(`--after=@${T0} +0000`);
   });
 
   it('honours global --head-only on the same branch', () => {
-    expect(planGitLog([row({ id: 1 })], { sourceBranch: 'master', headOnly: true }).headOnly).toBe(true);
+    expect(planGitLog([row({ id: 1 })], { sourceBranch: 'master', ref: 'origin/master', headOnly: true }).headOnly).toBe(true);
   });
 
   it('branch changed, older build on the new branch: bound from it, head only', () => {
@@ -84,7 +85,7 @@ describe('planGitLog', () => {
       row({ id: 1, commitBranch: 'stable/2025.1', dtCommit: T0 - 9000, dtBuild: T0 - 8000 }),
       row({ id: 2, commitBranch: 'master', dtCommit: T0 }),
     ];
-    const plan = planGitLog(rows, { sourceBranch: 'stable/2025.1' });
+    const plan = planGitLog(rows, { sourceBranch: 'stable/2025.1', ref: 'origin/master' });
     expect(plan).toMatchObject({
       reason: 'branch-changed-built-before',
       after: T0 - 9000,
@@ -94,21 +95,21 @@ describe('planGitLog', () => {
   });
 
   it('branch changed and never built on the new branch: HEAD only', () => {
-    const plan = planGitLog([row({ id: 2, commitBranch: 'master' })], { sourceBranch: 'stable/2025.2' });
+    const plan = planGitLog([row({ id: 2, commitBranch: 'master' })], { sourceBranch: 'stable/2025.2', ref: 'origin/master' });
     expect(plan).toMatchObject({ reason: 'branch-changed-never-built', since: '-1', headOnly: true });
   });
 
   it('a fallen-back package (row on master, configured stable/x) is always treated as branch-changed', () => {
     const rows = [row({ id: 5, commitBranch: 'master' })];
-    expect(planGitLog(rows, { sourceBranch: 'stable/2023.1' }).reason).toBe('branch-changed-never-built');
+    expect(planGitLog(rows, { sourceBranch: 'stable/2023.1', ref: 'origin/master' }).reason).toBe('branch-changed-never-built');
   });
 
   it('truncates a float dt_commit like %d', () => {
-    expect(planGitLog([row({ dtCommit: T0 + 0.9 })], { sourceBranch: 'master' }).since).toBe(`--after=${T0}`);
+    expect(planGitLog([row({ dtCommit: T0 + 0.9 })], { sourceBranch: 'master', ref: 'origin/master' }).since).toBe(`--after=@${T0} +0000`);
   });
 
-  it('tags-only packages decorate, use -2 instead of -1, and name the branch', () => {
-    const plan = planGitLog([], { sourceBranch: 'master', tagsOnly: true });
+  it('tags-only packages decorate, use -2 instead of -1, and log the resolved ref', () => {
+    const plan = planGitLog([], { sourceBranch: 'master', ref: 'origin/master', tagsOnly: true });
     expect(plan.gitArgs).toEqual([
       'log',
       '--simplify-by-decoration',
@@ -116,9 +117,10 @@ describe('planGitLog', () => {
       '-2',
       '--first-parent',
       '--reverse',
-      'master',
+      'origin/master',
+      '--',
     ]);
-    expect(gitLogArgs(`--after=${T0}`, { tagsOnly: true, branch: 'main' })).toContain(`--after=${T0}`);
+    expect(gitLogArgs(afterBound(T0), { tagsOnly: true, ref: 'main' })).toContain(`--after=@${T0} +0000`);
   });
 });
 

@@ -6,7 +6,6 @@ import {
   extendedHashSuffix,
   hasComponent,
   hashDirName,
-  isHexSha,
   repoHash,
   shardedCommitDir,
   validateHashTriple,
@@ -157,13 +156,6 @@ describe('buildWorkflowId', () => {
 });
 
 describe('hex validation helpers', () => {
-  it('isHexSha accepts only full lowercase 40/64-char hex', () => {
-    expect(isHexSha(NOVA_SHA)).toBe(true);
-    expect(isHexSha(SHA256)).toBe(true);
-    expect(isHexSha(NOVA_SHA.slice(0, 12))).toBe(false);
-    expect(isHexSha(NOVA_SHA.toUpperCase())).toBe(false);
-    expect(isHexSha(42)).toBe(false);
-  });
 
   it('assertHexSha explains what is wrong', () => {
     expect(assertHexSha(NOVA_SHA, 'commitHash')).toBe(NOVA_SHA);

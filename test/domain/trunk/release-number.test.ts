@@ -1,12 +1,11 @@
 import {
   bumpLastComponent,
-  isIgnoredVersionTag,
   normalizeReleaseNumbering,
   nvrVersion,
   parseSpecVersion,
   releaseDate,
   releaseString,
-  rewriteSpecNvr,
+  rewriteSpec,
   shortHash,
   splitUpstreamVersion,
   stripTagPrefix,
@@ -98,11 +97,6 @@ describe('tag helpers', () => {
     expect(stripTagPrefix('vv1')).toBe('v1');
     expect(stripTagPrefix('2.0')).toBe('2.0');
   });
-  it('ignores private-, -em, -eol and -eom tags', () => {
-    expect(['private-foo', 'wallaby-em', 'victoria-eol', 'zed-eom'].map(isIgnoredVersionTag)).toEqual([true, true, true, true]);
-    expect(isIgnoredVersionTag('21.0.0')).toBe(false);
-    expect(isIgnoredVersionTag('eol-notes')).toBe(false);
-  });
   it('bumps the last component like the awk one-liner', () => {
     expect(bumpLastComponent('1.2.3')).toBe('1.2.4');
     expect(bumpLastComponent('1.2.0rc1')).toBe('1.2.1');
@@ -167,16 +161,22 @@ describe('spec helpers', () => {
     expect(parseSpecVersion('%define pyVersion 3\nVersion: 2.0', { anywhere: true })).toBe('pyVersion');
   });
 
-  it('rewrites Version/Release lines (unanchored, like the sed)', () => {
-    const out = rewriteSpecNvr(spec, '31.1.0', '0.20231114221320.3a9326f').split('\n');
-    expect(out[2]).toBe('Version: 31.1.0');
-    expect(out[3]).toBe('Release: 0.20231114221320.3a9326f%{?dist}');
-    expect(out[4]).toBe('BuildRequires:  python3-oslo-config # Version: 31.1.0');
-    expect(out[1]).toBe('Name:           openstack-nova');
+});
+
+describe('rewriteSpec (set_nvr_in_spec and the DLRN macros)', () => {
+  const spec = 'Name: foo\nversion:   XXX\nRelease:  XXX%{?dist}\nSource0: https://x/foo-%{version}.tar.gz\nPatch0: a.patch\n\n%description\nVersion: in text\n';
+
+  test('rewriteSpec stamps Version, Release (keeping %{?dist}), Source0 and the DLRN macros', () => {
+    const out = rewriteSpec(spec, { version: '1.2.3', release: '0.2023.abc', source0: 'foo-1.2.3.tar.gz' });
+    expect(out).toBe(
+      '%define upstream_version 1.2.3\n%global dlrn 1\nName: foo\nversion:   1.2.3\nRelease:  0.2023.abc%{?dist}\nSource0: foo-1.2.3.tar.gz\nPatch0: a.patch\n\n%description\nVersion: 1.2.3\n',
+    );
+    const noDist = rewriteSpec('%global upstream_version old\nRelease: 1\nSource: x\n', { version: '2', release: '0.1.a', source0: 's', upstreamVersion: '2.dev1' });
+    expect(noDist).toBe('%global dlrn 1\n%define upstream_version 2.dev1\nRelease: 0.1.a\nSource: s\n');
   });
 
   it('does not interpret $ patterns in the replacement', () => {
-    expect(rewriteSpecNvr('Version: 1', '$&', 'r')).toBe('Version: $&');
+    expect(rewriteSpec('Version: 1', { version: '$&', release: 'r', source0: 's' })).toContain('Version: $&');
   });
 });
 

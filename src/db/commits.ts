@@ -1,8 +1,9 @@
+/** Queries of DLRN's `commits` table and its votes (`civotes`): build rows of every trunk. */
 import type { Pool, PoolClient } from 'pg';
 import type { CommitRow } from '../domain/trunk/types';
-import { withTransaction } from '../db/pool';
+import { withTransaction } from './pool';
 
-type Db = Pool | PoolClient;
+export type Db = Pool | PoolClient;
 
 /** A build row as DLRN's `commits` table holds it (plus the trunk). */
 export interface CommitInsert {
@@ -117,21 +118,28 @@ export async function insertVote(db: Db, v: { commitId: number; ciName: string; 
   );
 }
 
-export async function lastEmail(db: Db, projectName: string): Promise<number> {
-  const { rows } = await db.query<{ last_email: number }>('SELECT last_email FROM projects WHERE project_name = $1', [projectName]);
-  return rows[0]?.last_email ?? 0;
-}
-
-export async function setLastEmail(db: Db, projectName: string, epoch: number): Promise<void> {
-  await db.query(
-    `INSERT INTO projects (project_name, last_email) VALUES ($1, $2)
-     ON CONFLICT (project_name) DO UPDATE SET last_email = EXCLUDED.last_email`, [projectName, epoch]);
-}
-
 /** Removes a build row and its votes in one transaction (DLRN's recheck deletes the FAILED row). */
 export async function deleteCommit(pool: Pool, id: number): Promise<void> {
   await withTransaction(pool, async (client) => {
     await client.query('DELETE FROM civotes WHERE commit_id = $1', [id]);
     await client.query('DELETE FROM commits WHERE id = $1', [id]);
   });
+}
+
+/** True when the database holds any build row (DLRN's health answer depends on it). */
+export async function anyCommits(db: Db): Promise<boolean> {
+  const { rows } = await db.query<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM commits) AS any');
+  return rows[0].any;
+}
+
+/** The components a trunk has built rows for (NULL included), for the aggregate repo files. */
+export async function builtComponents(db: Db, trunk: string): Promise<Array<string | null>> {
+  const { rows } = await db.query<{ component: string | null }>('SELECT DISTINCT component FROM commits WHERE trunk = $1', [trunk]);
+  return rows.map((r) => r.component);
+}
+
+/** Every row of a trunk built from one distgit commit, whatever its package (DLRN's dedupe is not per project). */
+export async function rowsWithDistroHash(db: Db, trunk: string, distroHash: string): Promise<StoredCommit[]> {
+  const { rows } = await db.query(`SELECT ${COLUMNS} FROM commits WHERE trunk = $1 AND distro_hash = $2 ORDER BY id`, [trunk, distroHash]);
+  return rows.map(toRow);
 }

@@ -1,4 +1,4 @@
-import { ensureSchedules } from '../../src/activities/trunk-control';
+import { ensureDiscoverySchedules } from '../../src/control/trunk';
 import { isolatedStack, uniqueName, type IsolatedStack } from '../support/stack';
 
 describe('trunk schedules', () => {
@@ -14,8 +14,8 @@ describe('trunk schedules', () => {
   });
 
   it("creates each trunk's discovery Schedule once, at the trunk's cadence", async () => {
-    expect(await ensureSchedules(stack.client, stack.config)).toEqual([`discover:${trunk}`]);
-    expect(await ensureSchedules(stack.client, stack.config)).toEqual([]); // already there: nothing new
+    expect(await ensureDiscoverySchedules(stack.client, stack.config)).toEqual([`discover:${trunk}`]);
+    expect(await ensureDiscoverySchedules(stack.client, stack.config)).toEqual([]); // already there: nothing new
     const described = await stack.client.schedule.getHandle(`discover:${trunk}`).describe();
     expect(described.spec.intervals?.[0].every).toBe(5 * 60 * 1000);
     expect(described.action).toMatchObject({ type: 'startWorkflow', workflowType: 'triggerDiscovery', taskQueue: stack.taskQueue });

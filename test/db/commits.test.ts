@@ -1,4 +1,4 @@
-import { insertCommitOnce, latestPerProject, latestSuccessPerProject, type CommitInsert } from '../../src/activities/commits-db';
+import { insertCommitOnce, latestPerProject, latestSuccessPerProject, type CommitInsert } from '../../src/db/commits';
 import { isolatedStack, type IsolatedStack } from '../support/stack';
 
 const row = (over: Partial<CommitInsert>): CommitInsert => ({

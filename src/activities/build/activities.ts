@@ -1,0 +1,109 @@
+/** The build host's activity: one (commit, distro, extended) triple into its hashed repo dir. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Config, TrunkConfig } from '../../config';
+import type { BuildAttempt, BuildRequest } from '../../domain/trunk-build';
+import { classifyBuildFailure, findKnownError } from '../../domain/trunk/build-errors';
+import { shardedCommitDir } from '../../domain/trunk/hashes';
+import { parseSpecVersion, releaseString, tagBasedVersion, versionAndRelease } from '../../domain/trunk/release-number';
+import { ensureCommit } from '../clones';
+import { cancellationSignal, heartbeat } from '../context';
+import { describeVersion, exportTree, git } from '../git';
+import { artifactPaths, cloneDirs, trunkPaths } from '../layout';
+import type { PackageSource } from '../pkginfo/source';
+import type { BuildDriver } from './driver';
+import { createBuildDriver } from './select';
+import { buildSrpm } from './srpm';
+
+export interface BuildDeps {
+  config: Config;
+  packages: PackageSource;
+}
+
+export function createBuildActivities(deps: BuildDeps) {
+  const { config } = deps;
+  // One driver per trunk, made once: drivers hold no per-build state.
+  const drivers = new Map<string, BuildDriver>();
+  const driverOf = (t: TrunkConfig): BuildDriver => {
+    if (!drivers.has(t.name)) drivers.set(t.name, createBuildDriver({ driver: t.buildDriver ?? config.drivers.build, mockConfig: t.target, simulated: t.simulated }));
+    return drivers.get(t.name)!;
+  };
+  const release = (t: TrunkConfig, req: BuildRequest, dtBuild: number) =>
+    releaseString({ dtBuild, commitHash: req.commitHash, numbering: t.releaseNumbering, releaseMinor: t.releaseMinor });
+
+  return {
+    /**
+     * Builds one triple into its hashed repo dir: exact checkouts, tarball,
+     * Version/Release as DLRN sets them, SRPM, then RPMs through the build driver.
+     * A failed build is a result (RETRY or FAILED), not an activity error.
+     */
+    async buildCommit(req: BuildRequest, retriesSoFar: number): Promise<BuildAttempt> {
+      const t = config.trunks.find((x) => x.name === req.trunk);
+      if (!t) throw new Error(`trunk ${req.trunk} is not configured on this build host`);
+      const paths = trunkPaths(config, req.trunk);
+      const repoDir = shardedCommitDir(req);
+      const outDir = path.join(paths.repos, repoDir);
+      const logFile = path.join(outDir, 'rpmbuild.log');
+      const dtBuild = Math.floor(Date.now() / 1000);
+      fs.rmSync(outDir, { recursive: true, force: true });
+      fs.mkdirSync(outDir, { recursive: true });
+      fs.mkdirSync(paths.work, { recursive: true });
+      const work = fs.mkdtempSync(path.join(paths.work, `${req.packageName}-`));
+      const signal = cancellationSignal();
+      const base = { dtBuild, repoDir, logPath: path.join(repoDir, 'rpmbuild.log') };
+      const driver = driverOf(t);
+      try {
+        if (driver.name === 'simulated' && !t.simulated.sources) {
+          // Nothing real to check out: the simulated driver stands in for the SRPM as well.
+          const nvr = `${req.packageName}-0.0.1-${release(t, req, dtBuild)}`;
+          const { rpms } = await driver.build({ srpm: path.join(work, `${nvr}.src.rpm`), outDir, logFile, signal, onProgress: heartbeat });
+          return { ok: true, rpms: artifactPaths(repoDir, rpms), nvr, ...base };
+        }
+        const dirs = cloneDirs(config, req.trunk, req.packageName);
+        const pkg = await deps.packages.find(req.trunk, req.packageName);
+        // Another build host may not have the clones yet; fetching is incremental.
+        await ensureCommit(pkg.upstream, dirs.upstream, req.commitHash, signal);
+        await ensureCommit(pkg.distgit, dirs.distgit, req.distroHash, signal);
+        const upstreamTree = path.join(work, 'upstream');
+        const distgitTree = path.join(work, 'distgit');
+        await exportTree(dirs.upstream, req.commitHash, upstreamTree, { signal });
+        await exportTree(dirs.distgit, req.distroHash, distgitTree, { signal });
+        const specDir = pkg.distgitPath ? path.join(distgitTree, pkg.distgitPath) : distgitTree;
+        const spec = fs.existsSync(specDir) ? fs.readdirSync(specDir).find((f) => f.endsWith('.spec')) : undefined;
+        if (!spec) throw new Error(`no .spec file in ${pkg.distgit}${pkg.distgitPath ? `/${pkg.distgitPath}` : ''} at ${req.distroHash}`);
+        const describeTag = await describeVersion(dirs.upstream, req.commitHash);
+        const describe = describeTag === null ? null : (await git(dirs.upstream, ['describe', '--tags', req.commitHash])).trim();
+        const tagged = tagBasedVersion({
+          describeTag,
+          describe,
+          specVersion: parseSpecVersion(fs.readFileSync(path.join(specDir, spec), 'utf8')),
+        });
+        const nvr = versionAndRelease({
+          upstreamVersion: tagged.version, dtBuild, commitHash: req.commitHash, numbering: t.releaseNumbering, releaseMinor: t.releaseMinor,
+        });
+        heartbeat('building the source RPM');
+        const { srpm } = await buildSrpm({
+          upstreamDir: upstreamTree, distgitDir: specDir, specFile: spec, project: req.project,
+          version: nvr.version, upstreamVersion: nvr.upstreamVersion, release: nvr.release, outDir: work, logFile, signal,
+        });
+        const { rpms } = await driver.build({ srpm, outDir, logFile, signal, onProgress: heartbeat });
+        return { ok: true, rpms: artifactPaths(repoDir, rpms), nvr: path.basename(srpm).replace(/\.src\.rpm$/, ''), ...base };
+      } catch (err) {
+        if (signal?.aborted) throw err; // cancelled: let Temporal see the cancellation
+        const message = (err as Error).message;
+        const log = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '';
+        const status = classifyBuildFailure(`${log}\n${message}`, retriesSoFar, t.maxRetries);
+        fs.appendFileSync(path.join(outDir, 'notes.log'), `${new Date().toISOString()} ${status}: ${message}\n`);
+        const known = findKnownError(`${log}\n${message}`);
+        return {
+          ok: false, rpms: [], nvr: null, ...base,
+          failure: { status, reason: known ? `known error: ${known.pattern}` : message.split('\n')[0] },
+        };
+      } finally {
+        fs.rmSync(work, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+export type BuildActivities = ReturnType<typeof createBuildActivities>;

@@ -1,0 +1,88 @@
+/** Discovery activities (DLRN's getinfo): the trunk's packages and each package's new commits. */
+import type { Pool } from 'pg';
+import { findTrunk, type Config } from '../config';
+import * as commits from '../db/commits';
+import type { BuildRequest, TrunkPackage } from '../domain/trunk-build';
+import { newCommitsToBuild, planGitLog, shouldRecheck } from '../domain/trunk/commit-selection';
+import { lockedSyncClone } from './clones';
+import { cancellationSignal, heartbeat } from './context';
+import { gitLog, lastCommitTouching, resolveBranch } from './git';
+import { cloneDirs } from './layout';
+import type { PackageSource } from './pkginfo/source';
+
+export interface DiscoveryDeps {
+  pool: Pool;
+  config: Config;
+  packages: PackageSource;
+}
+
+export function createDiscoveryActivities(deps: DiscoveryDeps) {
+  const { pool, config } = deps;
+  return {
+    async listTrunkPackages(trunk: string): Promise<TrunkPackage[]> {
+      return deps.packages.packages(trunk, cancellationSignal());
+    },
+
+    /**
+     * DLRN's getinfo for one package: refresh both clones, resolve the
+     * configured branches (with DLRN's fallbacks), list the new source
+     * commits and pair them with the distgit head, deduped against every
+     * build row of the trunk.
+     */
+    async discoverPackageCommits(trunk: string, pkg: TrunkPackage): Promise<BuildRequest[]> {
+      const t = findTrunk(config, trunk);
+      const dirs = cloneDirs(config, trunk, pkg.name);
+      const signal = cancellationSignal();
+      heartbeat(`fetching ${pkg.upstream}`);
+      await lockedSyncClone(pkg.upstream, dirs.upstream, signal);
+      heartbeat(`fetching ${pkg.distgit}`);
+      await lockedSyncClone(pkg.distgit, dirs.distgit, signal);
+      const fallback = { fallbackToMaster: t.fallbackToMaster, nonfallbackBranches: t.nonfallbackBranches };
+      const source = await resolveBranch(dirs.upstream, pkg.sourceBranch, { ...fallback, source: t.sourceBranch });
+      const distgitBranch = await resolveBranch(dirs.distgit, pkg.distroBranch, { ...fallback, source: t.distroBranch });
+      // A package in a shared distgit (gitrepo) is changed only by commits to its own directory.
+      const distgit = pkg.distgitPath
+        ? await lastCommitTouching(dirs.distgit, distgitBranch.ref, pkg.distgitPath)
+        : { sha: distgitBranch.sha, ctime: distgitBranch.ctime };
+      const rows = await commits.packageRows(pool, trunk, pkg.name);
+      // DLRN compares the last row's branch with the configured one, not the one a fallback resolved to.
+      const plan = planGitLog(rows, { sourceBranch: pkg.sourceBranch, ref: source.ref });
+      heartbeat(`listing new commits of ${pkg.name}`);
+      const candidates = await gitLog(dirs.upstream, plan.gitArgs, { signal });
+      const { toBuild } = newCommitsToBuild({
+        projectName: pkg.name,
+        plan,
+        candidates,
+        distgit: { hash: distgit.sha, time: distgit.ctime },
+        // DLRN's dedupe query is not filtered by project: a shared distgit hash matters across packages.
+        rows: await commits.rowsWithDistroHash(pool, trunk, distgit.sha),
+        commitBranch: source.branch,
+        component: t.useComponents ? pkg.component : null,
+      });
+      return toBuild.map((c) => ({
+        trunk,
+        release: t.release,
+        packageName: pkg.name,
+        project: pkg.project,
+        commitHash: c.commitHash,
+        distroHash: c.distroHash,
+        extendedHash: c.extendedHash,
+        dtCommit: c.dtCommit,
+        dtDistro: c.dtDistro,
+        commitBranch: c.commitBranch,
+        component: c.component,
+        maintainers: pkg.maintainers,
+      }));
+    },
+
+    /** DLRN's recheck: deletes the latest processed row when it is FAILED, so discovery lists it again. */
+    async forgetFailedBuild(trunk: string, packageName: string): Promise<boolean> {
+      const decision = shouldRecheck(await commits.packageRows(pool, trunk, packageName));
+      if (!decision.recheck || decision.reason !== 'failed') return false;
+      await commits.deleteCommit(pool, decision.deleteRowId);
+      return true;
+    },
+  };
+}
+
+export type DiscoveryActivities = ReturnType<typeof createDiscoveryActivities>;

@@ -1,0 +1,92 @@
+/** Steers trunk workflows from outside: discovery requests, enqueues, recheck, status and the discovery Schedules. */
+import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import { findTrunk, type Config } from '../config';
+import { Stage, Trunk } from '../domain/search-attributes';
+import type { BuildRequest } from '../domain/trunk-build';
+import { trunk, type TrunkInput } from '../workflows/trunk';
+import { triggerDiscovery } from '../workflows/trigger-discovery';
+import { discoverSignal, enqueueSignal, recheckSignal, trunkStatusQuery, trunkWorkflowId, type TrunkStatus } from '../workflows/messages';
+
+/** The trunk workflow's input, from the trunk's configuration. */
+export function trunkInput(config: Config, name: string): TrunkInput {
+  const t = findTrunk(config, name);
+  return {
+    trunk: t.name, buildSlots: t.buildSlots, maxRetries: t.maxRetries, buildTaskQueue: config.temporal.taskQueues.builds,
+    retryBaseSeconds: t.retryBaseSeconds, buildHeartbeatSeconds: t.buildHeartbeatSeconds,
+    buildLookahead: t.buildLookahead ?? Math.ceil(t.buildSlots / 4),
+  };
+}
+
+/** The trunk workflow's start options: one per trunk, started by the first message to it. */
+function trunkStart(config: Config, name: string) {
+  const t = findTrunk(config, name);
+  return {
+    workflowId: trunkWorkflowId(t.name),
+    taskQueue: config.temporal.taskQueues.orchestration,
+    args: [trunkInput(config, t.name)] as [TrunkInput],
+    typedSearchAttributes: [{ key: Trunk, value: t.name }, { key: Stage, value: 'trunk' }],
+    staticSummary: `Trunk ${t.name} (${t.release}/${t.distro})`,
+  };
+}
+
+/** Asks a trunk to discover new commits now (all packages, or some); starts the trunk if needed. */
+export async function requestDiscovery(client: Client, config: Config, name: string, packages: string[] | undefined, reason: string): Promise<string> {
+  const handle = await client.workflow.signalWithStart(trunk, { ...trunkStart(config, name), signal: discoverSignal, signalArgs: [{ packages, reason }] });
+  return handle.workflowId;
+}
+
+/** Queues builds found elsewhere (an import, a benchmark) on a trunk. */
+export async function enqueueBuilds(client: Client, config: Config, name: string, requests: BuildRequest[]): Promise<void> {
+  await client.workflow.signalWithStart(trunk, { ...trunkStart(config, name), signal: enqueueSignal, signalArgs: [requests] });
+}
+
+/** `trunkflow recheck`: asks the trunk to rebuild a package whose latest build FAILED. */
+export async function requestRecheck(client: Client, config: Config, name: string, packageName: string): Promise<void> {
+  await client.workflow.signalWithStart(trunk, { ...trunkStart(config, name), signal: recheckSignal, signalArgs: [{ packageName }] });
+}
+
+/** The trunk workflow's queue, running builds and counters. */
+export async function trunkStatus(client: Client, config: Config, name: string): Promise<TrunkStatus> {
+  return client.workflow.getHandle(trunkWorkflowId(findTrunk(config, name).name)).query(trunkStatusQuery);
+}
+
+/** The discovery Schedule of a trunk. */
+export function discoveryScheduleId(name: string): string {
+  return `discover:${name}`;
+}
+
+/** Creates each trunk's discovery Schedule (DLRN's cron cadence) unless it exists; returns the new ones. */
+export async function ensureDiscoverySchedules(client: Client, config: Config): Promise<string[]> {
+  const created: string[] = [];
+  for (const t of config.trunks) {
+    const scheduleId = discoveryScheduleId(t.name);
+    try {
+      await client.schedule.create({
+        scheduleId,
+        spec: { intervals: [{ every: t.schedule as `${number}m` }] },
+        action: {
+          type: 'startWorkflow',
+          workflowType: triggerDiscovery,
+          args: [{ trunk: t.name, reason: 'schedule' }],
+          taskQueue: config.temporal.taskQueues.orchestration,
+          typedSearchAttributes: [{ key: Trunk, value: t.name }, { key: Stage, value: 'discover' }],
+        },
+        policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '10 minutes' },
+        state: { triggerImmediately: true, note: `trunkflow: discover new commits of trunk ${t.name}` },
+      });
+      created.push(scheduleId);
+    } catch (err) {
+      if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    }
+  }
+  return created;
+}
+
+/** What the control activity needs: discovery requests bound to a client and configuration. */
+export interface TrunkSteering {
+  requestDiscovery(trunk: string, packages: string[] | undefined, reason: string): Promise<string>;
+}
+
+export function trunkSteering(client: Client, config: Config): TrunkSteering {
+  return { requestDiscovery: (name, packages, reason) => requestDiscovery(client, config, name, packages, reason) };
+}
