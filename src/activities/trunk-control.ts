@@ -1,12 +1,14 @@
 import {
   ScheduleAlreadyRunning,
   ScheduleOverlapPolicy,
+  WithStartWorkflowOperation,
+  WorkflowIdConflictPolicy,
   type Client,
 } from '@temporalio/client';
-import { findTrunk, type Config } from '../config';
+import { buildLookaheadOf, findTrunk, type Config } from '../config';
 import { Stage, Trunk } from '../domain/search-attributes';
-import type { BuildRequest } from '../domain/trunk-build';
-import { discoverSignal, enqueueSignal, recheckSignal, trunkWorkflowId } from '../workflows/messages';
+import type { BuildRequest, RecheckAnswer } from '../domain/trunk-build';
+import { discoverSignal, enqueueSignal, recheckUpdate, trunkWorkflowId } from '../workflows/messages';
 
 /** The trunk workflow's start options: one per trunk, started by the first signal to it. */
 function startOf(config: Config, trunk: string) {
@@ -16,8 +18,7 @@ function startOf(config: Config, trunk: string) {
     taskQueue: config.temporal.taskQueues.orchestration,
     args: [{
       trunk: t.name, buildSlots: t.buildSlots, maxRetries: t.maxRetries, buildTaskQueue: config.temporal.taskQueues.builds,
-      retryBaseSeconds: t.retryBaseSeconds, buildHeartbeatSeconds: t.buildHeartbeatSeconds,
-      buildLookahead: t.buildLookahead ?? Math.ceil(t.buildSlots / 4),
+      buildLookahead: buildLookaheadOf(t), timeouts: t.timeouts,
     }],
     typedSearchAttributes: [{ key: Trunk, value: t.name }, { key: Stage, value: 'trunk' }],
     staticSummary: `Trunk ${t.name} (${t.release}/${t.distro})`,
@@ -35,9 +36,17 @@ export async function signalEnqueue(client: Client, config: Config, trunk: strin
   await client.workflow.signalWithStart('trunk', { ...startOf(config, trunk), signal: enqueueSignal, signalArgs: [requests] });
 }
 
-/** `trunkflow recheck`: asks the trunk to rebuild a package whose latest build FAILED. */
-export async function signalRecheck(client: Client, config: Config, trunk: string, packageName: string): Promise<void> {
-  await client.workflow.signalWithStart('trunk', { ...startOf(config, trunk), signal: recheckSignal, signalArgs: [{ packageName }] });
+/**
+ * `trunkflow recheck`: asks the trunk (starting it if needed) to rebuild a
+ * package whose latest build FAILED, and returns its answer: rechecked, or
+ * DLRN's reason why not.
+ */
+export async function requestRecheck(client: Client, config: Config, trunk: string, packageName: string): Promise<RecheckAnswer> {
+  const startWorkflowOperation = new WithStartWorkflowOperation('trunk', {
+    ...startOf(config, trunk),
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+  });
+  return client.workflow.executeUpdateWithStart(recheckUpdate, { args: [{ packageName }], startWorkflowOperation });
 }
 
 /** Creates each trunk's discovery Schedule (DLRN's cron cadence) unless it exists. */

@@ -5,7 +5,7 @@ import { Context } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import { findTrunk, type Config, type TrunkConfig } from '../config';
 import { packagesForRelease } from '../domain/rdoinfo';
-import type { BuildAttempt, BuildOutcome, BuildRequest, PostBuildResult, TrunkPackage } from '../domain/trunk-build';
+import type { BuildAttempt, BuildOutcome, BuildRequest, PostBuildResult, RecheckAnswer, TrunkPackage } from '../domain/trunk-build';
 import { branchFallbackRefs } from '../domain/trunk/branches';
 import { classifyBuildFailure, findKnownError } from '../domain/trunk/build-errors';
 import { newCommitsToBuild, planGitLog, shouldRecheck } from '../domain/trunk/commit-selection';
@@ -253,12 +253,15 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
       }
     },
 
-    /** DLRN's recheck: deletes the latest processed row when it is FAILED, so discovery lists it again. */
-    async forgetFailedBuild(trunk: string, packageName: string): Promise<boolean> {
-      const decision = shouldRecheck(await db.packageRows(pool, trunk, packageName));
-      if (!decision.recheck || decision.reason !== 'failed') return false;
+    /**
+     * DLRN's recheck: deletes the latest processed row when shouldRecheck says
+     * so (it is FAILED), so discovery lists the commit again; else says why not.
+     */
+    async recheckPackage(trunk: string, packageName: string): Promise<RecheckAnswer> {
+      const decision = shouldRecheck(await db.packageRows(pool, trunk, packageName), { packageName });
+      if (!decision.recheck) return { rechecked: false, packageName, httpStatus: decision.httpStatus, explanation: decision.explanation };
       await db.deleteCommit(pool, decision.deleteRowId);
-      return true;
+      return { rechecked: true, packageName, deletedRowId: decision.deleteRowId, explanation: decision.explanation };
     },
 
     /** A transient failure with retries left: a RETRY row, as DLRN adds one per retry. */
