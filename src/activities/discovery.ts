@@ -2,7 +2,7 @@
 import type { Pool } from 'pg';
 import { findTrunk, type Config } from '../config';
 import * as commits from '../db/commits';
-import type { BuildRequest, TrunkPackage } from '../domain/trunk-build';
+import type { BuildRequest, RecheckAnswer, TrunkPackage } from '../domain/trunk-build';
 import { newCommitsToBuild, planGitLog, shouldRecheck } from '../domain/trunk/commit-selection';
 import { lockedSyncClone } from './clones';
 import { cancellationSignal, heartbeat } from './context';
@@ -75,12 +75,15 @@ export function createDiscoveryActivities(deps: DiscoveryDeps) {
       }));
     },
 
-    /** DLRN's recheck: deletes the latest processed row when it is FAILED, so discovery lists it again. */
-    async forgetFailedBuild(trunk: string, packageName: string): Promise<boolean> {
-      const decision = shouldRecheck(await commits.packageRows(pool, trunk, packageName));
-      if (!decision.recheck || decision.reason !== 'failed') return false;
+    /**
+     * DLRN's recheck: deletes the latest processed row when shouldRecheck says
+     * so (it is FAILED), so discovery lists the commit again; else says why not.
+     */
+    async recheckPackage(trunk: string, packageName: string): Promise<RecheckAnswer> {
+      const decision = shouldRecheck(await commits.packageRows(pool, trunk, packageName), { packageName });
+      if (!decision.recheck) return { rechecked: false, packageName, httpStatus: decision.httpStatus, explanation: decision.explanation };
       await commits.deleteCommit(pool, decision.deleteRowId);
-      return true;
+      return { rechecked: true, packageName, deletedRowId: decision.deleteRowId, explanation: decision.explanation };
     },
   };
 }

@@ -132,24 +132,13 @@ program
   .argument('<package>', 'package name')
   .option('-t, --trunk <name>', 'trunk (default: the only one configured)')
   .action(async (packageName: string, opts: { trunk?: string }) => {
-    const { createPool } = await import('../db/pool');
-    const { packageRows } = await import('../db/commits');
-    const { shouldRecheck } = await import('../domain/trunk/commit-selection');
     const { requestRecheck } = await import('../control/trunk');
     const cfg = config();
     const trunk = pickTrunk(cfg, opts.trunk);
-    const pool = createPool(cfg.database.url, 1);
-    let decision;
-    try {
-      decision = shouldRecheck(await packageRows(pool, trunk, packageName));
-    } finally {
-      await pool.end();
-    }
-    if (!decision.recheck || decision.reason !== 'failed') {
-      throw new UserError(`trunkflow: ${decision.recheck ? `the latest build of ${packageName} is not FAILED` : decision.explanation}`);
-    }
-    await withClient(cfg, (client) => requestRecheck(client, cfg, trunk, packageName));
-    console.log(`recheck of ${packageName} requested on trunk ${trunk}`);
+    // The trunk decides, with DLRN's rule, and answers: rechecked, or why not (DLRN's 400/409 message).
+    const answer = await withClient(cfg, (client) => requestRecheck(client, cfg, trunk, packageName));
+    if (!answer.rechecked) throw new UserError(`trunkflow: ${answer.explanation}`);
+    console.log(`recheck of ${packageName} on trunk ${trunk}: ${answer.explanation}`);
   });
 
 program

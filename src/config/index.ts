@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
+import { TRUNK_TIMEOUT_DEFAULTS as D } from './timeouts';
 
 /** The project root (where package.json is): `npm start` runs there and embedded defaults are relative to it. */
 export const PROJECT_ROOT = ((): string => {
@@ -13,6 +14,35 @@ export const PROJECT_ROOT = ((): string => {
 })();
 
 const nonEmpty = z.string().min(1);
+const count = z.coerce.number().int().min(1);
+
+/** Timeouts, retry intervals and limits of a trunk's workflows (the defaults are in ./timeouts.ts). */
+export const TrunkTimeoutsSchema = z.strictObject({
+  build: z.strictObject({
+    /** A build host silent this long is presumed dead and its build moves to another; builds heartbeat every 5 s. */
+    heartbeatSeconds: count.max(600).default(D.build.heartbeatSeconds),
+    startToCloseMinutes: count.default(D.build.startToCloseMinutes),
+    /** First wait before a build lost to an infrastructure error (a dead host) is tried again. */
+    retryInitialSeconds: count.default(D.build.retryInitialSeconds),
+    retryMaximumSeconds: count.default(D.build.retryMaximumSeconds),
+    maximumAttempts: count.default(D.build.maximumAttempts),
+    /** First wait before a RETRY is built again; doubles each time (DLRN waits for the next 5-minute run). */
+    retryBaseSeconds: count.default(D.build.retryBaseSeconds),
+  }).prefault({}),
+  discovery: z.strictObject({
+    heartbeatSeconds: count.max(600).default(D.discovery.heartbeatSeconds),
+    startToCloseMinutes: count.default(D.discovery.startToCloseMinutes),
+    /** Packages whose git repositories are refreshed at once. */
+    concurrency: count.max(64).default(D.discovery.concurrency),
+  }).prefault({}),
+  postBuild: z.strictObject({
+    startToCloseMinutes: count.default(D.postBuild.startToCloseMinutes),
+    retryInitialSeconds: count.default(D.postBuild.retryInitialSeconds),
+    retryMaximumSeconds: count.default(D.postBuild.retryMaximumSeconds),
+  }).prefault({}),
+  /** Recently finished builds the trunk remembers, to drop late duplicate triggers. */
+  recentBuilds: count.default(D.recentBuilds),
+});
 
 /**
  * Where a trunk's package list comes from, as DLRN's pkginfo drivers:
@@ -80,10 +110,7 @@ export const TrunkSchema = z.strictObject({
   /** Builds queued on the build hosts beyond buildSlots, so a freed slot is refilled at once (default: a quarter of the slots). */
   buildLookahead: z.coerce.number().int().min(0).max(256).optional(),
   maxRetries: z.coerce.number().int().min(0).max(20).default(3),
-  /** First wait before a RETRY is built again; doubles each time (DLRN waits for the next 5-minute run). */
-  retryBaseSeconds: z.coerce.number().int().min(1).default(300),
-  /** A build host that stops heartbeating for this long is presumed dead; the build moves to another. */
-  buildHeartbeatSeconds: z.coerce.number().int().min(1).default(120),
+  timeouts: TrunkTimeoutsSchema.prefault({}),
   fallbackToMaster: z.boolean().default(true),
   nonfallbackBranches: z.array(nonEmpty).default(['^master$', '^rpm-master$']),
   useComponents: z.boolean().default(false),
@@ -328,6 +355,11 @@ export function loadConfig(explicitPath?: string, env: NodeJS.ProcessEnv = proce
     throw new ConfigError(`${file}${where}: invalid YAML: ${(err as Error).message.split('\n')[0]}`);
   }
   return buildConfig(raw, file, path.dirname(file), env);
+}
+
+/** Builds kept waiting on the build hosts' queue beyond the slots: the configured number, else a quarter of the slots. */
+export function buildLookaheadOf(t: Pick<TrunkConfig, 'buildSlots' | 'buildLookahead'>): number {
+  return t.buildLookahead ?? Math.ceil(t.buildSlots / 4);
 }
 
 /** The configured trunk of that name; the error lists the configured ones. */

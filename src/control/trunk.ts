@@ -1,19 +1,18 @@
 /** Steers trunk workflows from outside: discovery requests, enqueues, recheck, status and the discovery Schedules. */
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
-import { findTrunk, type Config } from '../config';
+import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, WithStartWorkflowOperation, WorkflowIdConflictPolicy, type Client } from '@temporalio/client';
+import { buildLookaheadOf, findTrunk, type Config } from '../config';
 import { Stage, Trunk } from '../domain/search-attributes';
-import type { BuildRequest } from '../domain/trunk-build';
+import type { BuildRequest, RecheckAnswer } from '../domain/trunk-build';
 import { trunk, type TrunkInput } from '../workflows/trunk';
 import { triggerDiscovery } from '../workflows/trigger-discovery';
-import { discoverSignal, enqueueSignal, recheckSignal, trunkStatusQuery, trunkWorkflowId, type TrunkStatus } from '../workflows/messages';
+import { discoverSignal, enqueueSignal, recheckUpdate, trunkStatusQuery, trunkWorkflowId, type TrunkStatus } from '../workflows/messages';
 
 /** The trunk workflow's input, from the trunk's configuration. */
 export function trunkInput(config: Config, name: string): TrunkInput {
   const t = findTrunk(config, name);
   return {
     trunk: t.name, buildSlots: t.buildSlots, maxRetries: t.maxRetries, buildTaskQueue: config.temporal.taskQueues.builds,
-    retryBaseSeconds: t.retryBaseSeconds, buildHeartbeatSeconds: t.buildHeartbeatSeconds,
-    buildLookahead: t.buildLookahead ?? Math.ceil(t.buildSlots / 4),
+    buildLookahead: buildLookaheadOf(t), timeouts: t.timeouts,
   };
 }
 
@@ -40,9 +39,17 @@ export async function enqueueBuilds(client: Client, config: Config, name: string
   await client.workflow.signalWithStart(trunk, { ...trunkStart(config, name), signal: enqueueSignal, signalArgs: [requests] });
 }
 
-/** `trunkflow recheck`: asks the trunk to rebuild a package whose latest build FAILED. */
-export async function requestRecheck(client: Client, config: Config, name: string, packageName: string): Promise<void> {
-  await client.workflow.signalWithStart(trunk, { ...trunkStart(config, name), signal: recheckSignal, signalArgs: [{ packageName }] });
+/**
+ * `trunkflow recheck` and the API's recheck_package: asks the trunk (starting
+ * it if needed) to rebuild a package whose latest build FAILED, and returns
+ * its answer: rechecked, or DLRN's reason why not.
+ */
+export async function requestRecheck(client: Client, config: Config, name: string, packageName: string): Promise<RecheckAnswer> {
+  const startWorkflowOperation = new WithStartWorkflowOperation(trunk, {
+    ...trunkStart(config, name),
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+  });
+  return client.workflow.executeUpdateWithStart(recheckUpdate, { args: [{ packageName }], startWorkflowOperation });
 }
 
 /** The trunk workflow's queue, running builds and counters. */

@@ -111,3 +111,39 @@ export function trunkPackageOf(entry: PackageEntry, defaults: { sourceBranch: st
     distgitPath: entry['distgit-path'] ?? null,
   };
 }
+
+/**
+ * Timeouts, retry intervals and limits of a trunk's workflows, from the
+ * configuration (`trunks[].timeouts`), handed to each workflow in its input.
+ */
+export interface TrunkTimeouts {
+  build: {
+    /** A build host silent this long is presumed dead; its build moves to another host. */
+    heartbeatSeconds: number;
+    startToCloseMinutes: number;
+    /** First wait before a build activity lost to an infrastructure error is tried again. */
+    retryInitialSeconds: number;
+    retryMaximumSeconds: number;
+    maximumAttempts: number;
+    /** First wait before a RETRY (a known transient build error) is built again; doubles each time. */
+    retryBaseSeconds: number;
+  };
+  discovery: {
+    heartbeatSeconds: number;
+    startToCloseMinutes: number;
+    /** Packages whose git repositories are refreshed at once. */
+    concurrency: number;
+  };
+  postBuild: {
+    startToCloseMinutes: number;
+    retryInitialSeconds: number;
+    retryMaximumSeconds: number;
+  };
+  /** How many recently finished builds the trunk remembers, to drop late duplicate triggers. */
+  recentBuilds: number;
+}
+
+/** What `recheck` answers (DLRN's /api/recheck_package): done, or why not with DLRN's HTTP status and message. */
+export type RecheckAnswer =
+  | { rechecked: true; packageName: string; deletedRowId: number; explanation: string }
+  | { rechecked: false; packageName: string; httpStatus: 400 | 409 | 500; explanation: string };

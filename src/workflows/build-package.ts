@@ -11,7 +11,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { BuildActivities, NotifyActivities, PostBuildActivities } from '../activities';
-import type { BuildAttempt, BuildOutcome, BuildRequest, PostBuildResult } from '../domain/trunk-build';
+import { TRUNK_TIMEOUT_DEFAULTS } from '../config/timeouts';
+import type { BuildAttempt, BuildOutcome, BuildRequest, PostBuildResult, TrunkTimeouts } from '../domain/trunk-build';
 import { BuildStatus, CommitHash, Package, Release, RepoHash, Trunk } from '../domain/search-attributes';
 import { repoHash } from '../domain/trunk/hashes';
 import { retryDelaySeconds } from '../domain/trunk/build-errors';
@@ -37,9 +38,10 @@ export interface BuildPackageInput {
   request: BuildRequest;
   maxRetries: number;
   buildTaskQueue: string;
-  /** Seconds to wait before a RETRY; DLRN waits for the next cron run. */
+  /** From the configuration, through the trunk; absent only in runs recorded before inputs carried them. */
+  timeouts?: TrunkTimeouts['build'];
+  /** Runs recorded before `timeouts` carried these two. */
   retryBaseSeconds?: number;
-  /** Heartbeat timeout of the build activity (default 120 s). */
   buildHeartbeatSeconds?: number;
 }
 
@@ -67,14 +69,23 @@ export async function buildPackage(input: BuildPackageInput): Promise<BuildPacka
   setHandler(postBuildDoneSignal, (result) => {
     postBuild = result;
   });
+  const timeouts: TrunkTimeouts['build'] = input.timeouts ?? {
+    ...TRUNK_TIMEOUT_DEFAULTS.build,
+    retryBaseSeconds: input.retryBaseSeconds ?? TRUNK_TIMEOUT_DEFAULTS.build.retryBaseSeconds,
+    heartbeatSeconds: input.buildHeartbeatSeconds ?? TRUNK_TIMEOUT_DEFAULTS.build.heartbeatSeconds,
+  };
   // Builds run on the build hosts' task queue.
   const builds = proxyActivities<BuildActivities>({
     taskQueue: input.buildTaskQueue,
-    startToCloseTimeout: '4 hours',
-    // Long builds heartbeat; a dead build host is noticed within this.
-    heartbeatTimeout: (input.buildHeartbeatSeconds ?? 120) * 1000,
+    startToCloseTimeout: timeouts.startToCloseMinutes * 60_000,
+    // Builds heartbeat every 5 s; a dead build host is noticed within this, and the build moves to another.
+    heartbeatTimeout: timeouts.heartbeatSeconds * 1000,
     // Infrastructure errors (a lost worker) retry; build failures are results, not errors.
-    retry: { initialInterval: '10 seconds', maximumInterval: '5 minutes', maximumAttempts: 5 },
+    retry: {
+      initialInterval: timeouts.retryInitialSeconds * 1000,
+      maximumInterval: timeouts.retryMaximumSeconds * 1000,
+      maximumAttempts: timeouts.maximumAttempts,
+    },
   });
 
   let attempt: BuildAttempt | null = null;
@@ -91,7 +102,7 @@ export async function buildPackage(input: BuildPackageInput): Promise<BuildPacka
         await recordRetry(req, attempt);
         retries += 1;
         upsertSearchAttributes([{ key: BuildStatus, value: 'RETRY' }]);
-        await sleep(retryDelaySeconds(retries, { initialSeconds: input.retryBaseSeconds ?? 300 }) * 1000);
+        await sleep(retryDelaySeconds(retries, { initialSeconds: timeouts.retryBaseSeconds }) * 1000);
         upsertSearchAttributes([{ key: BuildStatus, value: 'BUILDING' }]);
         continue;
       }

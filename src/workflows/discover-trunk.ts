@@ -1,26 +1,15 @@
 import { proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
 import type { DiscoveryActivities } from '../activities';
-import type { BuildRequest } from '../domain/trunk-build';
+import { TRUNK_TIMEOUT_DEFAULTS } from '../config/timeouts';
+import type { BuildRequest, TrunkTimeouts } from '../domain/trunk-build';
 import { Stage, Trunk } from '../domain/search-attributes';
-
-const { listTrunkPackages } = proxyActivities<DiscoveryActivities>({
-  startToCloseTimeout: '5 minutes',
-  retry: { maximumAttempts: 5, nonRetryableErrorTypes: ['RdoinfoError', 'ConfigError'] },
-});
-const { discoverPackageCommits } = proxyActivities<DiscoveryActivities>({
-  // A first clone of a big repository takes a while; fetches after it are incremental.
-  startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '2 minutes',
-  retry: { initialInterval: '10 seconds', maximumInterval: '5 minutes', maximumAttempts: 3 },
-});
-
-/** How many packages' git repositories are refreshed at once. */
-const DISCOVERY_CONCURRENCY = 8;
 
 export interface DiscoverInput {
   trunk: string;
   /** Only these packages; all of the trunk's when absent. */
   packages?: string[];
+  /** From the configuration, through the trunk; absent only in runs recorded before inputs carried them. */
+  timeouts?: TrunkTimeouts['discovery'];
 }
 
 export interface DiscoverResult {
@@ -34,6 +23,17 @@ export interface DiscoverResult {
  * processed commit, first-parent, oldest first; HEAD only for a new package.
  */
 export async function discoverTrunk(input: DiscoverInput): Promise<DiscoverResult> {
+  const timeouts = input.timeouts ?? TRUNK_TIMEOUT_DEFAULTS.discovery;
+  const { listTrunkPackages } = proxyActivities<DiscoveryActivities>({
+    startToCloseTimeout: timeouts.startToCloseMinutes * 60_000,
+    retry: { maximumAttempts: 5, nonRetryableErrorTypes: ['RdoinfoError', 'ConfigError'] },
+  });
+  const { discoverPackageCommits } = proxyActivities<DiscoveryActivities>({
+    startToCloseTimeout: timeouts.startToCloseMinutes * 60_000,
+    // Git fetches heartbeat every few seconds while they run: a dead worker is noticed within this.
+    heartbeatTimeout: timeouts.heartbeatSeconds * 1000,
+    retry: { initialInterval: '10 seconds', maximumInterval: '5 minutes', maximumAttempts: 3 },
+  });
   upsertSearchAttributes([{ key: Trunk, value: input.trunk }, { key: Stage, value: 'discover' }]);
   const all = await listTrunkPackages(input.trunk);
   const wanted = input.packages ? all.filter((p) => input.packages!.includes(p.name)) : all;
@@ -54,6 +54,6 @@ export async function discoverTrunk(input: DiscoverInput): Promise<DiscoverResul
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(DISCOVERY_CONCURRENCY, wanted.length) }, lane));
+  await Promise.all(Array.from({ length: Math.min(timeouts.concurrency, wanted.length) }, lane));
   return result;
 }

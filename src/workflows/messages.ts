@@ -1,11 +1,14 @@
-import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { BuildOutcome, BuildRequest, PostBuildResult } from '../domain/trunk-build';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { BuildOutcome, BuildRequest, PostBuildResult, RecheckAnswer } from '../domain/trunk-build';
 
 /** Asks the trunk to look for new commits: every package, or the ones named. */
 export const discoverSignal = defineSignal<[{ packages?: string[]; reason: string }]>('discover');
-/** `trunkflow recheck`: rebuild the package if its latest build FAILED (DLRN's rule). */
-export const recheckSignal = defineSignal<[{ packageName: string }]>('recheck');
-/** New builds found outside the trunk's own discovery (recheck). */
+/**
+ * `trunkflow recheck`: rebuild the package if its latest build FAILED (DLRN's
+ * rule). The caller gets DLRN's answer: rechecked, or why not.
+ */
+export const recheckUpdate = defineUpdate<RecheckAnswer, [{ packageName: string }]>('recheck');
+/** New builds found outside the trunk's own discovery (an import, a benchmark). */
 export const enqueueSignal = defineSignal<[BuildRequest[]]>('enqueue');
 /** A build workflow finished building; the trunk runs its post-build. */
 export const buildFinishedSignal = defineSignal<[BuildOutcome]>('buildFinished');

@@ -6,6 +6,7 @@ import {
   executeChild,
   getExternalWorkflowHandle,
   log,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -15,9 +16,21 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { DiscoveryActivities, PostBuildActivities } from '../activities';
-import { buildKey, type BuildOutcome, type BuildRequest } from '../domain/trunk-build';
+import { TRUNK_TIMEOUT_DEFAULTS } from '../config/timeouts';
+import type { BuildRequest, TrunkTimeouts } from '../domain/trunk-build';
 import { Stage, Trunk } from '../domain/search-attributes';
 import { buildWorkflowId } from '../domain/trunk/hashes';
+import {
+  buildFinished,
+  canStartBuild,
+  emptyBuildQueue,
+  enqueueBuilds,
+  forgetRecentBuilds,
+  postBuildDone,
+  takeNextBuilds,
+  takeNextPostBuild,
+  type BuildQueue,
+} from '../domain/trunk/queue';
 import { buildPackage } from './build-package';
 import { discoverTrunk } from './discover-trunk';
 import {
@@ -25,31 +38,17 @@ import {
   discoverSignal,
   enqueueSignal,
   postBuildDoneSignal,
-  recheckSignal,
+  recheckUpdate,
   trunkStatusQuery,
   type TrunkStatus,
 } from './messages';
 
-const { postBuild } = proxyActivities<PostBuildActivities>({
-  startToCloseTimeout: '10 minutes',
-  retry: { initialInterval: '2 seconds', maximumInterval: '1 minute' },
-});
-const { forgetFailedBuild } = proxyActivities<DiscoveryActivities>({
+const { recheckPackage } = proxyActivities<DiscoveryActivities>({
   startToCloseTimeout: '1 minute',
-  retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['RecheckRefused'] },
+  retry: { maximumAttempts: 3 },
 });
 
-/** How many recently finished builds the trunk remembers, to drop late duplicates. */
-const RECENT_KEYS = 5000;
-
-export interface TrunkState {
-  queue: BuildRequest[];
-  /** Package name -> build key, from start until its post-build is done (one at a time per package). */
-  running: Record<string, string>;
-  /** Build keys still building: these hold the trunk's build slots (post-build does not). */
-  building: string[];
-  finished: BuildOutcome[];
-  recentKeys: string[];
+export interface TrunkState extends BuildQueue {
   discovery: { all: boolean; packages: string[] } | null;
   builds: { succeeded: number; failed: number };
 }
@@ -59,8 +58,6 @@ export interface TrunkInput {
   buildSlots: number;
   maxRetries: number;
   buildTaskQueue: string;
-  retryBaseSeconds?: number;
-  buildHeartbeatSeconds?: number;
   /**
    * Builds started beyond buildSlots, waiting on the builds task queue: a build
    * host picks the next one the moment a build ends, instead of waiting for the
@@ -68,57 +65,69 @@ export interface TrunkInput {
    * buildSlots builds at once.
    */
   buildLookahead?: number;
+  /** From the configuration; absent only in runs recorded before inputs carried them. */
+  timeouts?: TrunkTimeouts;
+  /** Continue-as-new once the history is this long, before Temporal suggests it (tests). */
+  maxHistoryLength?: number;
   /** Carried across continue-as-new. */
   state?: TrunkState;
 }
 
 function emptyState(): TrunkState {
-  return { queue: [], running: {}, building: [], finished: [], recentKeys: [], discovery: null, builds: { succeeded: 0, failed: 0 } };
+  return { ...emptyBuildQueue(), discovery: null, builds: { succeeded: 0, failed: 0 } };
 }
 
 /**
  * One long-lived workflow per trunk: the single place where builds are
  * queued, started (one at a time per package, in commit order, up to the
  * trunk's build slots) and post-processed, one after the other. DLRN does this
- * under a file lock in one cron process; here it is durable and visible.
+ * under a file lock in one cron process; here it is durable and visible. The
+ * queue's rules are in src/domain/trunk/queue.ts; this is the shell around them.
  */
 export async function trunk(input: TrunkInput): Promise<void> {
-  const state = { ...emptyState(), ...input.state };
+  const state: TrunkState = { ...emptyState(), ...input.state };
+  const timeouts = input.timeouts ?? TRUNK_TIMEOUT_DEFAULTS;
   const inFlightLimit = input.buildSlots + (input.buildLookahead ?? 0);
+  // Runs recorded before the queue kept DLRN's commit order appended in arrival order.
+  const commitOrder = patched('dlrn-commit-order');
+  const { postBuild } = proxyActivities<PostBuildActivities>({
+    startToCloseTimeout: timeouts.postBuild.startToCloseMinutes * 60_000,
+    retry: { initialInterval: timeouts.postBuild.retryInitialSeconds * 1000, maximumInterval: timeouts.postBuild.retryMaximumSeconds * 1000 },
+  });
   upsertSearchAttributes([{ key: Trunk, value: input.trunk }, { key: Stage, value: 'trunk' }]);
   let discovering = false;
   let postBuilding = false;
 
-  const known = (key: string) =>
-    state.queue.some((r) => buildKey(r) === key) ||
-    Object.values(state.running).includes(key) ||
-    state.finished.some((o) => buildKey(o.request) === key) ||
-    state.recentKeys.includes(key);
-  const enqueue = (requests: BuildRequest[]) => {
-    for (const request of requests) if (!known(buildKey(request))) state.queue.push(request);
-  };
-
-  setHandler(discoverSignal, ({ packages }) => {
+  const enqueue = (requests: BuildRequest[]) => enqueueBuilds(state, requests, { commitOrder });
+  const requestDiscovery = (packages: string[] | undefined) => {
     const d = state.discovery ?? { all: false, packages: [] };
     if (!packages) d.all = true;
     else d.packages = [...new Set([...d.packages, ...packages])];
     state.discovery = d;
+  };
+
+  setHandler(discoverSignal, ({ packages }) => requestDiscovery(packages));
+  setHandler(enqueueSignal, (requests) => {
+    enqueue(requests);
   });
-  setHandler(enqueueSignal, enqueue);
-  setHandler(recheckSignal, async ({ packageName }) => {
-    // DLRN's rule: only a FAILED latest build is rechecked; its row goes, so discovery lists the commit again.
-    const removed = await forgetFailedBuild(input.trunk, packageName);
-    if (!removed) return;
-    state.recentKeys = state.recentKeys.filter((k) => !k.startsWith(`${packageName}:`));
-    const d = state.discovery ?? { all: false, packages: [] };
-    if (!d.packages.includes(packageName)) d.packages.push(packageName);
-    state.discovery = d;
-  });
-  setHandler(buildFinishedSignal, (outcome) => {
-    // The slot is free as soon as the build is; the post-build queue drains behind.
-    state.building = state.building.filter((k) => k !== buildKey(outcome.request));
-    state.finished.push(outcome);
-  });
+  setHandler(
+    recheckUpdate,
+    async ({ packageName }) => {
+      // DLRN's rule, applied once by the activity: only a FAILED latest build is rechecked; its row goes.
+      const answer = await recheckPackage(input.trunk, packageName);
+      if (answer.rechecked) {
+        forgetRecentBuilds(state, packageName);
+        requestDiscovery([packageName]);
+      }
+      return answer;
+    },
+    {
+      validator: ({ packageName }) => {
+        if (typeof packageName !== 'string' || packageName === '') throw new Error('recheck needs a package name');
+      },
+    },
+  );
+  setHandler(buildFinishedSignal, (outcome) => buildFinished(state, outcome));
   setHandler(trunkStatusQuery, (): TrunkStatus => ({
     trunk: input.trunk,
     queued: state.queue.map((r) => ({ packageName: r.packageName, commitHash: r.commitHash, distroHash: r.distroHash })),
@@ -135,7 +144,7 @@ export async function trunk(input: TrunkInput): Promise<void> {
     try {
       const found = await executeChild(discoverTrunk, {
         workflowId: `discover:${input.trunk}:${uuid4()}`,
-        args: [{ trunk: input.trunk, packages: wanted.all ? undefined : wanted.packages }],
+        args: [{ trunk: input.trunk, packages: wanted.all ? undefined : wanted.packages, timeouts: timeouts.discovery }],
         typedSearchAttributes: [{ key: Trunk, value: input.trunk }, { key: Stage, value: 'discover' }],
       });
       for (const skip of found.skipped) log.warn('package skipped by discovery', skip);
@@ -147,30 +156,17 @@ export async function trunk(input: TrunkInput): Promise<void> {
     }
   };
 
-  // Starts queued builds: the oldest request of each idle package, while slots last.
-  // All starts of one pass go out in one workflow task.
+  // Starts the next builds (DLRN's order, one per package, while in-flight places last),
+  // all in one workflow task.
   const startBuilds = async () => {
-    const picked: BuildRequest[] = [];
-    for (let i = 0; i < state.queue.length && state.building.length < inFlightLimit; ) {
-      const request = state.queue[i];
-      if (state.running[request.packageName]) {
-        i++;
-        continue;
-      }
-      state.queue.splice(i, 1);
-      state.running[request.packageName] = buildKey(request);
-      state.building.push(buildKey(request));
-      picked.push(request);
-    }
-    await Promise.all(picked.map(startBuild));
+    await Promise.all(takeNextBuilds(state, inFlightLimit).map(startBuild));
   };
   const startBuild = async (request: BuildRequest) => {
     try {
       await startChild(buildPackage, {
         workflowId: buildWorkflowId(request.trunk, request.packageName, request),
         args: [{
-          request, maxRetries: input.maxRetries, buildTaskQueue: input.buildTaskQueue,
-          retryBaseSeconds: input.retryBaseSeconds, buildHeartbeatSeconds: input.buildHeartbeatSeconds,
+          request, maxRetries: input.maxRetries, buildTaskQueue: input.buildTaskQueue, timeouts: timeouts.build,
         }],
         // A build outlives a continue-as-new of its trunk; it reports back by signal.
         parentClosePolicy: ParentClosePolicy.ABANDON,
@@ -184,7 +180,7 @@ export async function trunk(input: TrunkInput): Promise<void> {
   };
 
   const runPostBuild = async () => {
-    const outcome = state.finished.shift()!;
+    const outcome = takeNextPostBuild(state)!;
     postBuilding = true;
     try {
       const result = await postBuild(outcome);
@@ -196,17 +192,15 @@ export async function trunk(input: TrunkInput): Promise<void> {
         log.warn('build workflow gone before its post-build finished', { workflowId: outcome.buildWorkflowId, error: (err as Error).message });
       }
     } finally {
-      const key = buildKey(outcome.request);
-      if (state.running[outcome.request.packageName] === key) delete state.running[outcome.request.packageName];
-      state.recentKeys.push(key);
-      if (state.recentKeys.length > RECENT_KEYS) state.recentKeys.splice(0, state.recentKeys.length - RECENT_KEYS);
+      postBuildDone(state, outcome, timeouts.recentBuilds);
       postBuilding = false;
     }
   };
 
-  const canStart = () =>
-    state.queue.some((r) => !state.running[r.packageName]) && state.building.length < inFlightLimit;
-  const readyToContinue = () => workflowInfo().continueAsNewSuggested && !discovering && !postBuilding;
+  const canStart = () => canStartBuild(state, inFlightLimit);
+  const historyFull = () =>
+    workflowInfo().continueAsNewSuggested || (input.maxHistoryLength !== undefined && workflowInfo().historyLength >= input.maxHistoryLength);
+  const readyToContinue = () => historyFull() && !discovering && !postBuilding;
 
   for (;;) {
     await condition(
@@ -219,5 +213,5 @@ export async function trunk(input: TrunkInput): Promise<void> {
     if (canStart()) await startBuilds();
   }
   await condition(allHandlersFinished);
-  await continueAsNew<typeof trunk>({ ...input, state });
+  await continueAsNew<typeof trunk>({ ...input, timeouts, state });
 }

@@ -50,7 +50,7 @@ describe('a build host killed in the middle of builds', () => {
     const trunk = uniqueName('kill').replace('_', '-');
     const trunkSettings = {
       name: trunk, release: 'demo', demo: true, buildSlots: 6, buildDriver: 'simulated',
-      simulated: { durationMs: 6000 }, buildHeartbeatSeconds: 12, schedule: '1h',
+      simulated: { durationMs: 6000 }, timeouts: { build: { heartbeatSeconds: 12 } }, schedule: '1h',
     };
     stack = await isolatedStack({ paths: { data }, trunks: [trunkSettings] });
     const configFile = path.join(data, 'trunkflow.yaml');

@@ -24,7 +24,7 @@ describe('trunk options', () => {
       paths: { data },
       trunks: [
         { name: components, release: 'demo', demo: true, useComponents: true, buildSlots: 3, schedule: '1h' },
-        { name: slow, release: 'demo', demo: true, buildSlots: 6, buildDriver: 'simulated', simulated: { durationMs: 120_000, sources: false }, buildHeartbeatSeconds: 10, schedule: '1h' },
+        { name: slow, release: 'demo', demo: true, buildSlots: 6, buildDriver: 'simulated', simulated: { durationMs: 120_000, sources: false }, timeouts: { build: { heartbeatSeconds: 10 } }, schedule: '1h' },
       ],
     });
     worker = await startWorker(stack.config);

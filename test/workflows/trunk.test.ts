@@ -67,7 +67,7 @@ describe('trunk builder on the demo trunk (real git, rpmbuild, createrepo_c)', (
     smtp = await startSmtpPeer();
     stack = await isolatedStack({
       paths: { data },
-      trunks: [{ name: trunk, release: 'demo', demo: true, buildSlots: 2, maxRetries: 1, retryBaseSeconds: 1, schedule: '1h' }],
+      trunks: [{ name: trunk, release: 'demo', demo: true, buildSlots: 2, maxRetries: 1, timeouts: { build: { retryBaseSeconds: 1 } }, schedule: '1h' }],
       mail: { host: smtp.host, port: smtp.port, from: 'trunkflow@example.org' },
       drivers: { review: 'gerrit' },
       gerrit: { url: gerrit.url, user: gerrit.username, password: gerrit.password },
@@ -203,14 +203,17 @@ describe('trunk builder on the demo trunk (real git, rpmbuild, createrepo_c)', (
     expect(linkTarget('consistent')).toBe(consistentBefore);
 
     // Recheck: the FAILED row goes and the same commit is built again (still red).
-    await requestRecheck(stack.client, stack.config, trunk, gamma.name);
+    const answer = await requestRecheck(stack.client, stack.config, trunk, gamma.name);
+    expect(answer).toMatchObject({ rechecked: true, deletedRowId: failed.id });
     const again = await waitFor('the rechecked build', async () => (await rows()).find((r) => r.commit_hash === broken && r.id > failed.id));
     expect(again.status).toBe('FAILED');
     expect((await rows()).filter((r) => r.commit_hash === broken)).toHaveLength(1);
-    // A green package is not rechecked: its row stays.
+    // A green package is not rechecked: its row stays, and the caller hears DLRN's 409.
     const greenRows = (await rows()).filter((r) => r.project_name === alpha.name).length;
-    await requestRecheck(stack.client, stack.config, trunk, alpha.name);
-    await new Promise((r) => setTimeout(r, 2000));
+    expect(await requestRecheck(stack.client, stack.config, trunk, alpha.name)).toEqual({
+      rechecked: false, packageName: alpha.name, httpStatus: 409,
+      explanation: `Error while rechecking ${alpha.name}. It's not possible to recheck a successful commit`,
+    });
     expect((await rows()).filter((r) => r.project_name === alpha.name)).toHaveLength(greenRows);
 
     const fixed = pushTo(gamma.upstream, 'master', (dir) => fs.writeFileSync(path.join(dir, 'data.txt'), 'back\n'), 'fix the package');

@@ -301,6 +301,8 @@ export interface RecheckOptions {
    * rechecking a SUCCESS. The API never forces.
    */
   force?: boolean;
+  /** Named in the answer when the package has no rows at all. */
+  packageName?: string;
 }
 
 /**
@@ -312,7 +314,7 @@ export interface RecheckOptions {
  */
 export function shouldRecheck(rows: readonly CommitRow[], opts: RecheckOptions = {}): RecheckDecision {
   const last = lastProcessedCommit(rows, opts.type ?? 'rpm');
-  const pkg = last?.projectName ?? rows[0]?.projectName ?? 'package';
+  const pkg = last?.projectName ?? rows[0]?.projectName ?? opts.packageName ?? 'package';
   if (!last) {
     return {
       recheck: false,
