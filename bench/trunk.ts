@@ -3,7 +3,8 @@
  * scripts/bench.sh starts. Each prints its figure; none asserts.
  *  1. parallel efficiency: the real flamingo list x 1 commit, simulated 2 s builds, 8 slots;
  *  2. post-build cost per build at 100 and 1000 packages (simulated, 0 s builds);
- *  3. webhook -> build start latency on the demo trunk (real git).
+ *  3. webhook -> build start latency on the demo trunk (real git);
+ *  4. recovery: a build host killed mid-build, until its builds run again elsewhere.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -22,6 +23,7 @@ import { migrate } from '../src/db/migrate';
 import type { BuildRequest, TrunkPackage } from '../src/domain/trunk-build';
 import { buildWorkflowId } from '../src/domain/trunk/hashes';
 import { startWorker } from '../src/worker';
+import { killHost, recoverySeconds, startBuildHost, untilBuilding } from '../test/support/build-hosts';
 import { trunkWorkflowId } from '../src/workflows/messages';
 
 const temporalAddress = process.env.TRUNKFLOW_TEST_TEMPORAL_ADDRESS;
@@ -32,7 +34,7 @@ const SHARED_RDOINFO = path.resolve(PROJECT_ROOT, '..', 'shared', 'data', 'rdoin
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const hex = () => randomBytes(20).toString('hex');
 
-async function freshSetup(name: string, trunk: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+async function freshSetup(name: string, trunk: Record<string, unknown>, extra: Record<string, unknown> = {}, roles = { orchestration: true, builds: true }) {
   const db = `tf_bench_${name.replace(/-/g, '_')}_${randomBytes(3).toString('hex')}`;
   const admin = new Pool({ connectionString: adminUrl, max: 1 });
   await admin.query(`CREATE DATABASE ${db}`);
@@ -54,7 +56,7 @@ async function freshSetup(name: string, trunk: Record<string, unknown>, extra: R
   await migrate(pool);
   const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection });
-  const worker = await startWorker(config);
+  const worker = await startWorker(config, roles);
   return {
     config, pool, client, data,
     async close() {
@@ -225,6 +227,38 @@ async function webhookLatency(samples: number): Promise<void> {
   }
 }
 
+/**
+ * A build host killed with SIGKILL in the middle of 6 builds, another started
+ * at once: seconds until each killed build runs again (default timeouts).
+ */
+async function recovery(): Promise<void> {
+  const name = `recovery-${randomBytes(2).toString('hex')}`;
+  const setup = await freshSetup(name, { release: 'demo', demo: true, buildSlots: 6, buildDriver: 'simulated', simulated: { durationMs: 8000 } }, {}, { orchestration: true, builds: false });
+  const configFile = path.join(setup.data, 'trunkflow.yaml');
+  fs.writeFileSync(configFile, stringify({
+    temporal: { address: setup.config.temporal.address, taskQueues: setup.config.temporal.taskQueues },
+    database: { url: setup.config.database.url },
+    paths: { data: setup.data },
+    trunks: [{ name, release: 'demo', demo: true, buildSlots: 6, buildDriver: 'simulated', simulated: { durationMs: 8000 }, schedule: '1h' }],
+  }));
+  const log = path.join(setup.data, 'hosts.log');
+  const hosts = [startBuildHost(configFile, log)];
+  try {
+    await requestDiscovery(setup.client, setup.config, name, undefined, 'bench');
+    await untilBuilding(path.join(setup.config.paths.repos, name), 120_000, log);
+    const killedAt = Date.now();
+    killHost(hosts[0]);
+    hosts.push(startBuildHost(configFile, log));
+    await waitForRows(setup.pool, name, 6, 180_000);
+    const seconds = await recoverySeconds(setup.client, name, killedAt);
+    const rss = process.resourceUsage().maxRSS / 1024;
+    console.log(`recovery after kill -9 of a build host: ${seconds.length} builds ran again, worst ${Math.max(...seconds).toFixed(1)} s, best ${Math.min(...seconds).toFixed(1)} s (goal <= 30 s; before: 165 s) [bench process peak RSS ${rss.toFixed(0)} MiB]`);
+  } finally {
+    for (const h of hosts) killHost(h);
+    await setup.close();
+  }
+}
+
 async function main(): Promise<void> {
   const only = process.argv[2];
   if (!only || only === 'parallel') await parallelEfficiency();
@@ -234,6 +268,7 @@ async function main(): Promise<void> {
     console.log(`post-build cost ratio 1000/100 packages: ${(large / small).toFixed(2)} (goal <= 1.5; DLRN grows linearly)`);
   }
   if (!only || only === 'webhook') await webhookLatency(30);
+  if (!only || only === 'recovery') await recovery();
 }
 
 main().then(
