@@ -3,6 +3,8 @@
 # against a private Temporal dev server and PostgreSQL cluster that this script
 # starts (on their own ports and data dir) and stops at the end.
 source "$(dirname "${BASH_SOURCE[0]}")/ensure-deps.sh"
+# The time-skipping workflow tests run Temporal's Java test server from the trunkflow cache.
+bash temporal-dev/install-test-server
 
 echo "== lint" >&2
 npx eslint .
