@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { TrunkActivities } from '../../src/activities/trunk';
-import { requestRecheck } from '../../src/activities/trunk-control';
+import type { BuildActivities, DiscoveryActivities, NotifyActivities, PostBuildActivities } from '../../src/activities';
+import { requestRecheck } from '../../src/control/trunk';
 import { buildConfig, PROJECT_ROOT, TrunkTimeoutsSchema } from '../../src/config';
 import { buildKey, type BuildAttempt, type BuildOutcome, type BuildRequest, type PostBuildResult, type RecheckAnswer, type TrunkPackage } from '../../src/domain/trunk-build';
 import { buildWorkflowId } from '../../src/domain/trunk/hashes';
@@ -15,7 +15,7 @@ import { createTimeSkippingEnv, workflowBundle, Worker } from '../support/time-s
 // activity stubbed: RETRY backoff waits are skipped, so each case takes seconds.
 jest.setTimeout(60_000);
 
-type Stubbed = Pick<TrunkActivities,
+type Stubbed = Pick<DiscoveryActivities & BuildActivities & PostBuildActivities & NotifyActivities,
   'listTrunkPackages' | 'discoverPackageCommits' | 'buildCommit' | 'recordRetry' | 'postBuild' | 'notifyFailure' | 'openFtbfsReview' | 'recheckPackage'>;
 
 const T0 = 1_700_000_000;
@@ -23,7 +23,7 @@ const sha = () => randomBytes(20).toString('hex');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function pkg(name: string): TrunkPackage {
-  return { name, project: name, upstream: `file:///${name}`, distgit: `file:///${name}-distgit`, maintainers: [], component: null, sourceBranch: 'master', distroBranch: 'rpm-master' };
+  return { name, project: name, upstream: `file:///${name}`, distgit: `file:///${name}-distgit`, maintainers: [], component: null, sourceBranch: 'master', distroBranch: 'rpm-master', distgitPath: null };
 }
 
 function request(trunk: string, packageName: string, dtCommit: number): BuildRequest {
