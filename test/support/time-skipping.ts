@@ -34,13 +34,27 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
       // Another test of this process installed it.
     }
   }
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServerPath() } } });
+  const env = await startTestServer();
   // The workflows set trunkflow's search attributes; the test server refuses unknown ones.
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
     searchAttributes: Object.fromEntries(ALL_SEARCH_ATTRIBUTES.map((k) => [k.name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD])),
   });
   return env;
+}
+
+/**
+ * The SDK gives the server's JVM 5 s to answer; on a loaded machine a cold JVM
+ * can take longer, so a start that timed out is tried again (the JVM is warm then).
+ */
+async function startTestServer(attempts = 4): Promise<TestWorkflowEnvironment> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServerPath() } } });
+    } catch (err) {
+      if (attempt >= attempts || !/did not start within/.test((err as Error).message)) throw err;
+    }
+  }
 }
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
