@@ -3,7 +3,7 @@
 Runs inside the virtualenv scripts/dlrn-venv.sh creates. Subcommands:
   seed   --db FILE [--fixture NAME ...] [--user NAME:PASSWORD ...]
          DLRN's own test fixtures (dlrn/tests/samples/*.yaml, loaded with DLRN's loader) plus users.
-  bulk   --db FILE --commits N --votes M [--promotions P] [--user NAME:PASSWORD ...]
+  bulk   --db FILE --commits N --votes M [--promotions P] [--user NAME:PASSWORD ...] [--sample-out JSON]
          synthetic builds and votes for the benchmark, written through DLRN's own models.
   serve  --db FILE --port PORT --repo-dir DIR [--workers N] [--baseurl URL] [--target NAME]
          gunicorn bound to 127.0.0.1 serving dlrn.api:app with a config naming that database.
@@ -122,6 +122,12 @@ def cmd_bulk(args):
                                     user=user, component=commits[cid - 1].component))
     session.bulk_save_objects(promotions)
     session.commit()
+    if args.sample_out:
+        import json
+        good = [c for c in commits if c.status == 'SUCCESS']
+        with open(args.sample_out, 'w') as fp:
+            json.dump([{'commit_hash': c.commit_hash, 'distro_hash': c.distro_hash}
+                       for c in rng.sample(good, min(200, len(good)))], fp)
     print('commits: %d, votes: %d, promotions: %d' % (args.commits, args.votes, args.promotions))
 
 
@@ -165,6 +171,7 @@ def main():
     bulk.add_argument('--votes', type=int, default=100000)
     bulk.add_argument('--promotions', type=int, default=500)
     bulk.add_argument('--user', action='append', default=[])
+    bulk.add_argument('--sample-out', help='write 200 SUCCESS builds\' hashes here (JSON), for the requests')
     serve = sub.add_parser('serve')
     serve.add_argument('--db', required=True)
     serve.add_argument('--port', type=int, required=True)

@@ -28,10 +28,12 @@ export function seedFixtureDb(file: string, users: Array<{ username: string; pas
   runOracle(['seed', '--db', file, ...users.flatMap((u) => ['--user', `${u.username}:${u.password}`])]);
 }
 
-/** A new SQLite DLRN database with synthetic builds and votes (the benchmark's data). */
-export function seedBulkDb(file: string, counts: { commits: number; votes: number; promotions: number }, user: { username: string; password: string }): void {
+/** A new SQLite DLRN database with synthetic builds and votes (the benchmark's data); returns some SUCCESS builds' hashes. */
+export function seedBulkDb(file: string, counts: { commits: number; votes: number; promotions: number }, user: { username: string; password: string }): Array<{ commit_hash: string; distro_hash: string }> {
+  const sample = `${file}.sample.json`;
   runOracle(['bulk', '--db', file, '--commits', String(counts.commits), '--votes', String(counts.votes),
-    '--promotions', String(counts.promotions), '--user', `${user.username}:${user.password}`]);
+    '--promotions', String(counts.promotions), '--user', `${user.username}:${user.password}`, '--sample-out', sample]);
+  return JSON.parse(fs.readFileSync(sample, 'utf8')) as Array<{ commit_hash: string; distro_hash: string }>;
 }
 
 function runOracle(args: string[]): void {
