@@ -1,7 +1,7 @@
 """The real DLRN API as a test oracle: seeds a SQLite DLRN database and serves DLRN's app under gunicorn.
 
 Runs inside the virtualenv scripts/dlrn-venv.sh creates. Subcommands:
-  seed   --db FILE [--fixture NAME ...] [--user NAME:PASSWORD ...]
+  seed   --db FILE|URL [--fixture NAME ...] [--user NAME:PASSWORD ...]
          DLRN's own test fixtures (dlrn/tests/samples/*.yaml, loaded with DLRN's loader) plus users.
   bulk   --db FILE --commits N --votes M [--promotions P] [--user NAME:PASSWORD ...] [--sample-out JSON]
          synthetic builds and votes for the benchmark, written through DLRN's own models.
@@ -19,9 +19,10 @@ SAMPLES = os.path.join(VENV, 'samples')
 DEFAULT_FIXTURES = ['commits_2.yaml', 'commits_components.yaml']
 
 
-def session_for(db_file):
-    from dlrn import db
-    return db.getSession('sqlite:///%s' % os.path.abspath(db_file))
+def session_for(db):
+    """A SQLite file, or a database URL as DLRN's database_connection takes it (mysql+pymysql://...)."""
+    from dlrn import db as dlrn_db
+    return dlrn_db.getSession(db if '://' in db else 'sqlite:///%s' % os.path.abspath(db))
 
 
 def add_users(session, specs):

@@ -6,6 +6,7 @@ import initSqlJs from 'sql.js';
 import { PROJECT_ROOT } from '../../src/config';
 import { importDlrnDatabase } from '../../src/db/dlrn-import';
 import { seedFixtureDb } from '../support/dlrn-oracle';
+import { startMariaDb, type MariaDb } from '../support/mariadb';
 import { isolatedStack, SHARED_RDOINFO, type IsolatedStack } from '../support/stack';
 
 const TABLES = ['users', 'commits', 'projects', 'civotes', 'civotes_agg', 'promotions'];
@@ -154,5 +155,41 @@ describe('importing a DLRN database', () => {
     expect(missing.status).toBe(1);
     expect(missing.stderr.trim().split('\n')).toHaveLength(1);
     expect(missing.stderr).toContain('nope.sqlite: cannot read: ENOENT; nothing was imported');
+  });
+});
+
+describe('importing a DLRN database from MariaDB', () => {
+  let fromSqlite: IsolatedStack;
+  let fromMysql: IsolatedStack;
+  let mariadb: MariaDb;
+  let dir: string;
+  beforeAll(async () => {
+    [fromSqlite, fromMysql] = [await isolatedStack(), await isolatedStack()];
+    mariadb = await startMariaDb();
+    mariadb.query('CREATE DATABASE dlrn CHARACTER SET utf8mb4');
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-dlrn-import-mysql-'));
+    // The same fixtures, written by DLRN itself into each kind of database.
+    seedFixtureDb(mariadb.url('dlrn').replace(/^mysql:/, 'mysql+pymysql:'));
+    seedFixtureDb(path.join(dir, 'dlrn.sqlite'));
+  }, 300_000);
+  afterAll(async () => {
+    await mariadb?.stop();
+    await fromSqlite?.teardown();
+    await fromMysql?.teardown();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('gives the same rows as the SQLite import of the same data, and names a bad row', async () => {
+    await importDlrnDatabase(fromSqlite.pool, path.join(dir, 'dlrn.sqlite'), 'demo');
+    const summary = await importDlrnDatabase(fromMysql.pool, mariadb.url('dlrn'), 'demo');
+    expect(summary.tables.find((t) => t.table === 'civotes')!.inserted).toBeGreaterThan(0);
+    expect(await snapshot(fromMysql)).toEqual(await snapshot(fromSqlite));
+
+    const before = await snapshot(fromMysql);
+    mariadb.query("UPDATE dlrn.civotes SET ci_vote = 5 WHERE id = 2");
+    await expect(importDlrnDatabase(fromMysql.pool, mariadb.url('dlrn'), 'demo')).rejects.toThrow(
+      `mysql://127.0.0.1:${mariadb.port}/dlrn: civotes row id=2: column ci_vote: expected a boolean (0 or 1), got "5"`);
+    await expect(importDlrnDatabase(fromMysql.pool, mariadb.url('nosuchdb'), 'demo')).rejects.toThrow(/nosuchdb: cannot connect: .*Unknown database/);
+    expect(await snapshot(fromMysql)).toEqual(before);
   });
 });

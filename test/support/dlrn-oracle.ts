@@ -23,7 +23,7 @@ export function dlrnVenv(): string {
 /** A user the fixtures carry (commits_2.yaml: foo / bar), with DLRN's stored sha512_crypt hash. */
 export const FIXTURE_USER = { username: 'foo', password: 'bar' };
 
-/** A new SQLite DLRN database holding DLRN's own API test fixtures plus the given users. */
+/** A new DLRN database (SQLite file, or a mysql+pymysql:// URL) holding DLRN's own API test fixtures plus the given users. */
 export function seedFixtureDb(file: string, users: Array<{ username: string; password: string }> = []): void {
   runOracle(['seed', '--db', file, ...users.flatMap((u) => ['--user', `${u.username}:${u.password}`])]);
 }
