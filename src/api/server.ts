@@ -70,10 +70,12 @@ export function createApiServer(deps: ApiDeps): FastifyInstance {
 
   // One DLRN API per trunk, each in its own encapsulated context (its body parsing and auth are DLRN's).
   const auth = new Authenticator(deps.pool, deps.config.dlrnApi.authCacheSeconds);
+  const trunks = deps.trunks;
+  const packages = trunks ? async (t: string) => (await trunks.packages(t)).map((p) => p.name) : undefined;
   deps.config.trunks.forEach((trunk, i) => {
     const baseurl = trunkBaseurl(deps.config, trunk);
     for (const prefix of dlrnApiPrefixes(deps.config, i)) {
-      void app.register(async (scope) => registerDlrnApi(scope, { pool: deps.pool, config: deps.config, trunk, auth, control: deps.dlrn, baseurl }), { prefix });
+      void app.register(async (scope) => registerDlrnApi(scope, { pool: deps.pool, config: deps.config, trunk, auth, control: deps.dlrn, baseurl, packages }), { prefix });
     }
   });
   if (deps.config.trunks.length === 0) {

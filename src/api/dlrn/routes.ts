@@ -24,6 +24,7 @@ import { repoHash } from '../../domain/trunk/hashes';
 import type { RecheckAnswer } from '../../domain/trunk-build';
 import type { VoteRecorded } from '../../workflows/messages';
 import type { Authenticator } from './auth';
+import { graphqlHandler } from './graphql';
 import { jsonBody, params, rawBody, sendJson } from './wire';
 
 /** What the API asks of Temporal: promotions, rechecks and vote notices (src/control). */
@@ -43,6 +44,8 @@ export interface DlrnApiDeps {
   control?: DlrnControl;
   /** The trunk's public repos URL (DLRN's baseurl). */
   baseurl: string;
+  /** The trunk's package names (graphql packageStatus); its built packages when absent. */
+  packages?: (trunk: string) => Promise<string[]>;
 }
 
 /** DLRN's page size of the vote pages. */
@@ -285,6 +288,10 @@ export function registerDlrnApi(app: FastifyInstance, deps: DlrnApiDeps): void {
     const rows = await recentCommits(pool, name, 300);
     return html(reply, reportHtml(rows, { reponame: 'Detailed build report', target: trunk.target, source: trunk.sourceBranch, packages: [] }));
   });
+
+  const graphql = graphqlHandler({ pool, trunk: name, bodyLimit: limit, packages: deps.packages });
+  app.get('/api/graphql', read, graphql);
+  app.post('/api/graphql', read, graphql);
 
   // Prometheus: DLRN's counters (no auth, as DLRN) and the trunk's queue when the trunk workflow answers in time.
   app.get('/metrics', async (_request, reply) => {

@@ -195,4 +195,42 @@ describe('DLRN API reads and votes', () => {
     expect(metrics.body).toContain('trunkflow_builds{trunk="main",status="SUCCESS"} 3.0');
     expect((await get('/other/metrics')).body).toContain('dlrn_builds_total{baseurl="http://trunk.example.test/repos/other"} 1.0');
   });
+
+  it("answers DLRN's GraphQL queries over GET and POST, per trunk, with DLRN's limits", async () => {
+    const ql = (query: string, variables?: unknown) =>
+      app.inject({ method: 'POST', url: '/api/graphql', payload: JSON.stringify({ query, variables }), headers: { 'content-type': 'application/json' } });
+    const commits = await ql('{ commits(projectName: "python-foo") { id commitHash status dtBuild } }');
+    expect(commits.statusCode).toBe(200);
+    expect(commits.json()).toEqual({ data: { commits: [
+      { id: Buffer.from(`Commit:${ids.failed}`).toString('base64'), commitHash: C.failed.commit, status: 'FAILED', dtBuild: 1700086400 },
+      { id: Buffer.from(`Commit:${ids.foo}`).toString('base64'), commitHash: C.foo.commit, status: 'SUCCESS', dtBuild: 1700000000 },
+    ] } });
+    const get = await app.inject({ method: 'GET', url: `/api/graphql?query=${encodeURIComponent('{ commits(limit: 1) { projectName } }')}` });
+    expect(get.json()).toEqual({ data: { commits: [{ projectName: 'python-baz' }] } });
+    const votes = await ql('query($gt: Int) { civote(where: {timestamp: {gt: $gt}}, ciVote: true) { ciName timestamp commit { commitHash } } }', { gt: 1700000150 });
+    expect(votes.json().data.civote).toEqual([
+      { ciName: 'job-c', timestamp: 1700000400, commit: { commitHash: C.failed.commit } },
+      { ciName: 'consistent', timestamp: 1700000200, commit: { commitHash: C.foo.commit } },
+    ]);
+    const agg = await ql('{ civoteAgg(lastRefHash: true) { refHash ciName } }');
+    expect(agg.json().data.civoteAgg).toContainEqual({ refHash: 'agg1', ciName: 'agg-job' });
+    expect(new Set(agg.json().data.civoteAgg.map((v: { refHash: string }) => v.refHash))).toEqual(new Set(['agg1']));
+    const both = await ql('{ civoteAgg(lastRefHash: true, refHash: "agg1") { refHash } }');
+    expect(both.json().errors[0].message).toBe('refHash/timestamp/where.timestamp and last_ref_hash cannot be provided in the same query');
+    const status = await ql('{ packageStatus { projectName status lastSuccess firstFailureCommit } }');
+    expect(status.json().data.packageStatus).toEqual([
+      { projectName: 'python-bar', status: 'SUCCESS', lastSuccess: null, firstFailureCommit: null },
+      { projectName: 'python-baz', status: 'SUCCESS', lastSuccess: null, firstFailureCommit: null },
+      { projectName: 'python-foo', status: 'FAILED', lastSuccess: '2023-11-14T22:13:20', firstFailureCommit: C.failed.commit },
+    ]);
+    const other = await app.inject({ method: 'GET', url: `/other/api/graphql?query=${encodeURIComponent('{ commits { commitHash } }')}` });
+    expect(other.json()).toEqual({ data: { commits: [{ commitHash: C.other.commit }] } });
+    expect((await ql('{ commits(limit: 1000) { id } }')).json().data.commits).toHaveLength(4);
+    expect((await ql('{ commits(limit: -1) { id } }')).json().errors[0].message).toBe('offset and limit must not be negative');
+    expect((await ql('{ commits { nope } }')).statusCode).toBe(400);
+    expect((await ql('{ commits(')).statusCode).toBe(400);
+    expect((await app.inject({ method: 'GET', url: '/api/graphql' })).json()).toEqual({ errors: [{ message: 'Must provide query string.' }] });
+    const many = `{ ${Array.from({ length: 21 }, (_, i) => `a${i}: commits { id }`).join(' ')} }`;
+    expect((await ql(many)).statusCode).toBe(400);
+  });
 });
