@@ -58,6 +58,9 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'GET', path: '/api/civotes_agg_detail.html', base: { ref_hash: 'agg1', ci_name: 'agg-job' } },
   { method: 'GET', path: '/api/report.html', base: {} },
   { method: 'GET', path: '/metrics', base: {} },
+  { method: 'GET', path: '/api/graphql', base: { query: '{ commits(limit: 2) { id commitHash } }' } },
+  { method: 'POST', path: '/api/graphql', base: { query: 'query($n: Int) { civote(limit: $n, where: {timestamp: {gt: 0}}) { ciName commit { id } } }', variables: { n: 3 } } },
+  { method: 'POST', path: '/api/graphql', base: { query: '{ civoteAgg(lastRefHash: true) { refHash } packageStatus(status: "FAILED") { projectName } }' } },
 ];
 
 const RAW_BODIES = ['{', '{"max_age":', 'null', '[]', '"text"', '123', '\u0000', '{"a":1}{"b":2}', '[' .repeat(50_000), '\xff\xfe\xfd', '{"max_age": 0, "max_age": "x"}'];
@@ -150,7 +153,8 @@ describe('fuzzing every DLRN API endpoint', () => {
       if (res.statusCode >= 400) {
         let message: unknown;
         try {
-          message = res.json().message;
+          const json = res.json();
+          message = ep.path === '/api/graphql' && Array.isArray(json.errors) ? json.errors[0]?.message : json.message;
         } catch {
           message = undefined;
         }
