@@ -2,7 +2,7 @@
 import type { Config } from '../config';
 import { demoDir } from '../config';
 import { connectClient } from '../control/client';
-import { ensureDiscoverySchedules, requestDiscovery, requestRecheck, trunkStatus } from '../control/trunk';
+import { ensureDiscoverySchedules, recentBuildDurations, requestDiscovery, requestRecheck, trunkStatus } from '../control/trunk';
 import { requestPromotion, signalVoteRecorded } from '../control/promote';
 import { startSyncPackages } from '../control/packages';
 import { createPool } from '../db/pool';
@@ -29,6 +29,7 @@ async function apiTrunkControl(config: Config): Promise<{ trunks: TrunkControl; 
       recheck: (trunk, name) => requestRecheck(client, config, trunk, name),
       voteRecorded: (vote) => signalVoteRecorded(client, vote),
       trunkStatus: (trunk) => trunkStatus(client, config, trunk),
+      buildDurations: (trunk) => recentBuildDurations(client, config, trunk, 3600),
     },
     close: () => connection.close(),
   };

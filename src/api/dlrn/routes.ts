@@ -34,6 +34,13 @@ export interface DlrnControl {
   voteRecorded(vote: VoteRecorded): Promise<unknown>;
   /** The trunk workflow's queue, for /metrics; absent or failing: the gauges are left out. */
   trunkStatus?(trunk: string): Promise<{ queued: unknown[]; running: unknown[]; postBuildsPending: number }>;
+  /** Durations of the trunk's build workflows completed in the last hour, for /metrics. */
+  buildDurations?(trunk: string): Promise<number[]>;
+}
+
+/** Answers within `ms`, else undefined (also when it fails): /metrics must not hang on Temporal. */
+function within<T>(ms: number, work: Promise<T>): Promise<T | undefined> {
+  return Promise.race([work.catch(() => undefined), new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), ms).unref())]);
 }
 
 export interface DlrnApiDeps {
@@ -294,16 +301,15 @@ export function registerDlrnApi(app: FastifyInstance, deps: DlrnApiDeps): void {
   app.post('/api/graphql', read, graphql);
 
   // Prometheus: DLRN's counters (no auth, as DLRN) and the trunk's queue when the trunk workflow answers in time.
+  // Build durations come from Temporal's visibility store: asked at most every 30 s.
+  let durations: { at: number; value: Promise<number[] | undefined> } | undefined;
   app.get('/metrics', async (_request, reply) => {
     const builds = await buildCountsByStatus(pool, name);
-    let queue;
-    if (deps.control?.trunkStatus) {
-      const status = await Promise.race([
-        deps.control.trunkStatus(name).catch(() => undefined),
-        new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 1000).unref()),
-      ]);
-      if (status) queue = { queued: status.queued.length, running: status.running.length, postBuildsPending: status.postBuildsPending };
-    }
-    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(prometheusText(trunkMetrics({ trunk: name, baseurl: deps.baseurl, builds, queue })));
+    const c = deps.control;
+    const status = c?.trunkStatus ? await within(1000, c.trunkStatus(name)) : undefined;
+    const queue = status ? { queued: status.queued.length, running: status.running.length, postBuildsPending: status.postBuildsPending } : undefined;
+    if (c?.buildDurations && (!durations || Date.now() - durations.at > 30_000)) durations = { at: Date.now(), value: within(2000, c.buildDurations(name)) };
+    const buildDurations = await durations?.value;
+    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(prometheusText(trunkMetrics({ trunk: name, baseurl: deps.baseurl, builds, queue, buildDurations })));
   });
 }

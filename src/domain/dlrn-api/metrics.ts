@@ -3,12 +3,14 @@
 export interface MetricSample {
   labels: Record<string, string>;
   value: number;
+  /** Appended to the name (a summary's `_sum` and `_count`). */
+  suffix?: string;
 }
 
 export interface Metric {
   name: string;
   help: string;
-  type: 'counter' | 'gauge';
+  type: 'counter' | 'gauge' | 'summary';
   samples: MetricSample[];
 }
 
@@ -25,7 +27,7 @@ export function prometheusText(metrics: readonly Metric[]): string {
     out += `# HELP ${name} ${escapeHelp(m.help)}\n# TYPE ${name} ${m.type}\n`;
     for (const s of m.samples) {
       const labels = Object.entries(s.labels).map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(',');
-      out += `${name}${labels ? `{${labels}}` : ''} ${pyFloat(s.value)}\n`;
+      out += `${name}${s.suffix ?? ''}${labels ? `{${labels}}` : ''} ${pyFloat(s.value)}\n`;
     }
   }
   return out;
@@ -37,6 +39,13 @@ export interface TrunkFigures {
   builds: { succeeded: number; failed: number; retry: number; total: number };
   /** From the trunk workflow, when it answers. */
   queue?: { queued: number; running: number; postBuildsPending: number };
+  /** Seconds each recently completed build workflow took, when Temporal answers. */
+  buildDurations?: readonly number[];
+}
+
+/** The q-quantile of sorted values (nearest rank). */
+function quantile(sorted: readonly number[], q: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] : 0;
 }
 
 /** DLRN's four build counters (label `baseurl`), then trunkflow's per-trunk gauges. */
@@ -61,6 +70,17 @@ export function trunkMetrics(f: TrunkFigures): Metric[] {
       { name: 'trunkflow_trunk_running_builds', help: 'Builds running now', type: 'gauge', samples: byTrunk(f.queue.running) },
       { name: 'trunkflow_trunk_post_builds_pending', help: 'Finished builds waiting for their post-build', type: 'gauge', samples: byTrunk(f.queue.postBuildsPending) },
     );
+  }
+  if (f.buildDurations) {
+    const sorted = [...f.buildDurations].sort((a, b) => a - b);
+    metrics.push({
+      name: 'trunkflow_build_duration_seconds', help: 'Build workflows completed in the last hour, start to end (post-build included)', type: 'summary',
+      samples: [
+        ...[0.5, 0.9, 0.99].map((q) => ({ labels: { trunk: f.trunk, quantile: String(q) }, value: quantile(sorted, q) })),
+        { labels: { trunk: f.trunk }, value: sorted.reduce((a, b) => a + b, 0), suffix: '_sum' },
+        { labels: { trunk: f.trunk }, value: sorted.length, suffix: '_count' },
+      ],
+    });
   }
   return metrics;
 }

@@ -20,6 +20,8 @@ describe('DLRN API reads and votes', () => {
         : { rechecked: false, packageName, httpStatus: 409, explanation: `Error while rechecking ${packageName}. It's not possible to recheck a successful commit` };
     },
     voteRecorded: async (vote) => signalled.push(vote),
+    trunkStatus: async () => ({ queued: [1, 2], running: [1], postBuildsPending: 0 }),
+    buildDurations: async (trunk) => (trunk === 'main' ? [12, 8] : new Promise(() => undefined)),
   };
   beforeAll(async () => {
     stack = await isolatedStack(trunkOverrides());
@@ -193,7 +195,12 @@ describe('DLRN API reads and votes', () => {
     expect(metrics.body).toContain('dlrn_builds_succeeded_total{baseurl="http://trunk.example.test/main"} 3.0');
     expect(metrics.body).toContain('dlrn_builds_failed_total{baseurl="http://trunk.example.test/main"} 1.0');
     expect(metrics.body).toContain('trunkflow_builds{trunk="main",status="SUCCESS"} 3.0');
-    expect((await get('/other/metrics')).body).toContain('dlrn_builds_total{baseurl="http://trunk.example.test/repos/other"} 1.0');
+    expect(metrics.body).toContain('trunkflow_trunk_queue_length{trunk="main"} 2.0');
+    expect(metrics.body).toContain('trunkflow_build_duration_seconds_sum{trunk="main"} 20.0');
+    // A Temporal that does not answer leaves its figures out instead of holding the scrape.
+    const other = await get('/other/metrics');
+    expect(other.body).toContain('dlrn_builds_total{baseurl="http://trunk.example.test/repos/other"} 1.0');
+    expect(other.body).not.toContain('trunkflow_build_duration_seconds');
   });
 
   it("answers DLRN's GraphQL queries over GET and POST, per trunk, with DLRN's limits", async () => {

@@ -70,4 +70,13 @@ describe('Prometheus text', () => {
     expect(text).toContain('trunkflow_trunk_queue_length{trunk="t"} 2.0\n');
     expect(prometheusText(trunkMetrics({ trunk: 't', baseurl: 'b', builds: { succeeded: 0, failed: 0, retry: 0, total: 0 } }))).not.toContain('queue_length');
   });
+
+  it('summarises recent build durations with quantiles, sum and count', () => {
+    const text = prometheusText(trunkMetrics({ trunk: 't', baseurl: 'b', builds: { succeeded: 0, failed: 0, retry: 0, total: 0 }, buildDurations: [30, 10, 20, 40.5] }));
+    expect(text).toContain('# TYPE trunkflow_build_duration_seconds summary\n');
+    expect(text).toContain('trunkflow_build_duration_seconds{trunk="t",quantile="0.5"} 20.0\n');
+    expect(text).toContain('trunkflow_build_duration_seconds{trunk="t",quantile="0.99"} 40.5\n');
+    expect(text).toContain('trunkflow_build_duration_seconds_sum{trunk="t"} 100.5\n');
+    expect(text).toContain('trunkflow_build_duration_seconds_count{trunk="t"} 4.0\n');
+  });
 });
