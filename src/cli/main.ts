@@ -168,6 +168,27 @@ importCommand
     }
   });
 
+const userCommandGroup = program.command('user').description("the DLRN API's accounts (HTTP Basic users of the users table)");
+for (const [action, description] of [
+  ['create', 'add a user'],
+  ['password', "replace a user's password"],
+  ['delete', 'remove a user that has no votes or promotions'],
+] as const) {
+  const cmd = userCommandGroup.command(action).description(description).argument('<username>', 'user name');
+  if (action !== 'delete') {
+    cmd.option('-p, --password <text>', 'the password (visible to other local users: prefer --password-stdin)')
+      .option('--password-stdin', 'read the password from the first line of stdin');
+  }
+  cmd.action(async (username: string, opts: { password?: string; passwordStdin?: boolean }) => {
+    const { userCommand } = await import('./users');
+    try {
+      console.log(await userCommand(config(), action, username, opts));
+    } catch (err) {
+      throw new UserError(`trunkflow user ${action}: ${(err as Error).message}`);
+    }
+  });
+}
+
 program
   .command('status')
   .description('show where the local stack is and whether each part answers')
