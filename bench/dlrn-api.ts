@@ -112,6 +112,12 @@ async function main(): Promise<void> {
   const rows: string[] = [];
   try {
     for (const c of cases) {
+      // Warm-up, one request at a time: connections, caches, and trunkflow's one verification of the stored hash.
+      for (const base of [dlrn.url, tf.url]) {
+        const pool = new HttpPool(base, { connections: 1 });
+        for (let i = 0; i < 3; i++) await (await pool.request(c.next(100_000 + i))).body.text();
+        await pool.close();
+      }
       const d = await load(dlrn.url, c.next);
       const f = await load(tf.url, c.next);
       const ratio = f.perSecond / d.perSecond;
