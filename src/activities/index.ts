@@ -9,6 +9,7 @@ import { createNotifyActivities } from './notify';
 import { createPackageActivities } from './packages';
 import type { PackageSource } from './pkginfo/source';
 import { createPostBuildActivities } from './post-build';
+import { createPromoteActivities } from './promote';
 import { createReportWriter } from './reports';
 
 export interface ActivityDeps {
@@ -27,6 +28,7 @@ export function createOrchestrationActivities(deps: ActivityDeps) {
     ...createPostBuildActivities({ ...deps, reports }),
     ...createNotifyActivities(deps),
     ...createControlActivities(deps.steering),
+    ...createPromoteActivities(deps),
   };
 }
 
@@ -40,3 +42,4 @@ export type { PostBuildActivities } from './post-build';
 export type { NotifyActivities } from './notify';
 export type { ControlActivities } from './control';
 export type { PackageActivities } from './packages';
+export type { PromoteActivities } from './promote';
