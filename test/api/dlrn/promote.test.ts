@@ -8,13 +8,15 @@ import { createApiServer } from '../../../src/api/server';
 import { requestPromotion, signalVoteRecorded } from '../../../src/control/promote';
 import { trunkSteering } from '../../../src/control/trunk';
 import { WORKFLOWS_PATH } from '../../../src/worker';
-import { isolatedStack, type IsolatedStack } from '../../support/stack';
+import { isolatedStack, uniqueName, type IsolatedStack } from '../../support/stack';
 import { basic, C, seed, trunkOverrides } from './seed';
 
 const dirOf = (h: { commit: string; distro: string; extended?: string }, component?: string) =>
   `${component ? `component/${component}/` : ''}${h.commit.slice(0, 2)}/${h.commit.slice(2, 4)}/${h.commit}_${h.distro.slice(0, 8)}${h.extended ? `_${h.extended.slice(0, 8)}` : ''}`;
 
 describe('promote and promote-batch as workflows', () => {
+  // Workflow ids name the trunk: a name of its own keeps reruns on one Temporal server apart.
+  const main = uniqueName('main').toLowerCase();
   let stack: IsolatedStack;
   let connection: NativeConnection;
   let worker: Worker;
@@ -22,9 +24,9 @@ describe('promote and promote-batch as workflows', () => {
   let app: FastifyInstance;
   let repos: string;
   beforeAll(async () => {
-    stack = await isolatedStack(trunkOverrides());
-    await seed(stack.pool);
-    repos = path.join(stack.config.paths.repos, 'main');
+    stack = await isolatedStack(trunkOverrides(main));
+    await seed(stack.pool, main);
+    repos = path.join(stack.config.paths.repos, main);
     for (const d of [dirOf(C.foo), dirOf(C.bar, 'tripleo')]) fs.mkdirSync(path.join(repos, d), { recursive: true });
     connection = await NativeConnection.connect({ address: stack.config.temporal.address });
     worker = await Worker.create({
@@ -60,7 +62,7 @@ describe('promote and promote-batch as workflows', () => {
     expect(first.body).toMatch(/"timestamp":\d+\.0,/);
     expect(first.json()).toMatchObject({
       commit_hash: C.foo.commit, distro_hash: C.foo.distro, extended_hash: null, repo_hash: `${C.foo.commit}_${C.foo.distro.slice(0, 8)}`,
-      repo_url: `http://trunk.example.test/main/${dirOf(C.foo)}`, promote_name: 'tripleo-ci-staging', component: null, user: 'foo', aggregate_hash: null,
+      repo_url: `http://trunk.example.test/${main}/${dirOf(C.foo)}`, promote_name: 'tripleo-ci-staging', component: null, user: 'foo', aggregate_hash: null,
     });
     expect(fs.readlinkSync(path.join(repos, 'tripleo-ci-staging'))).toBe(dirOf(C.foo));
     const second = await post('/api/promote', { commit_hash: C.bar.commit, distro_hash: C.bar.distro, extended_hash: C.bar.extended, promote_name: 'tripleo-ci-staging' });
@@ -149,6 +151,6 @@ describe('promote and promote-batch as workflows', () => {
   }, 60_000);
 
   it('tells report_result votes to nothing when no workflow waits on the hash', async () => {
-    expect(await signalVoteRecorded(stack.client, { trunk: 'main', hash: 'none-waits', jobId: 'j', success: true, timestamp: 1, url: '' })).toBe(false);
+    expect(await signalVoteRecorded(stack.client, { trunk: main, hash: 'none-waits', jobId: 'j', success: true, timestamp: 1, url: '' })).toBe(false);
   });
 });
