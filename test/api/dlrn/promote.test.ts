@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
@@ -153,4 +155,64 @@ describe('promote and promote-batch as workflows', () => {
   it('tells report_result votes to nothing when no workflow waits on the hash', async () => {
     expect(await signalVoteRecorded(stack.client, { trunk: main, hash: 'none-waits', jobId: 'j', success: true, timestamp: 1, url: '' })).toBe(false);
   });
+});
+
+describe('promote on a trunk with components', () => {
+  const main = uniqueName('comp').toLowerCase();
+  let stack: IsolatedStack;
+  let connection: NativeConnection;
+  let worker: Worker;
+  let running: Promise<void>;
+  let app: FastifyInstance;
+  let repos: string;
+  const repoFile = '[delorean-component-tripleo]\nname=delorean-tripleo\nbaseurl=http://trunk.example.test/component/tripleo/x\n';
+  beforeAll(async () => {
+    const list = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tf-comp-')), 'packages.yml');
+    fs.writeFileSync(list, 'packages:\n  - name: python-bar\n    upstream: https://example.org/bar\n    master-distgit: https://example.org/bar-distgit\n    component: tripleo\n');
+    stack = await isolatedStack(trunkOverrides(main, { useComponents: true, pkginfo: { driver: 'local', path: list } }));
+    await seed(stack.pool, main);
+    repos = path.join(stack.config.paths.repos, main);
+    fs.mkdirSync(path.join(repos, dirOf(C.bar, 'tripleo')), { recursive: true });
+    fs.writeFileSync(path.join(repos, dirOf(C.bar, 'tripleo'), 'delorean.repo'), repoFile);
+    connection = await NativeConnection.connect({ address: stack.config.temporal.address });
+    worker = await Worker.create({
+      connection, taskQueue: stack.taskQueue, workflowsPath: WORKFLOWS_PATH,
+      activities: createOrchestrationActivities({ pool: stack.pool, config: stack.config, packages: createPackageSource(stack.config), steering: trunkSteering(stack.client, stack.config) }),
+    });
+    running = worker.run();
+    app = createApiServer({
+      pool: stack.pool, config: stack.config,
+      dlrn: { promote: (req) => requestPromotion(stack.client, stack.config, req), recheck: async () => { throw new Error('not used'); }, voteRecorded: async () => false },
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await app?.close();
+    worker?.shutdown();
+    await running;
+    await connection?.close();
+    await stack?.teardown();
+  });
+
+  it("links the label inside the component dir and writes DLRN's aggregate repo files, named by their md5", async () => {
+    const res = await app.inject({
+      method: 'POST', url: '/api/promote', headers: { authorization: basic(), 'content-type': 'application/json' },
+      payload: JSON.stringify({ commit_hash: C.bar.commit, distro_hash: C.bar.distro, promote_name: 'tripleo-ci-testing' }),
+    });
+    expect(res.statusCode).toBe(201);
+    const md5 = createHash('md5').update(`${repoFile}\n`).digest('hex');
+    expect(res.json()).toMatchObject({ component: 'tripleo', aggregate_hash: md5, repo_url: `http://trunk.example.test/${main}/${dirOf(C.bar, 'tripleo')}` });
+    expect(fs.readlinkSync(path.join(repos, 'component', 'tripleo', 'tripleo-ci-testing'))).toBe(dirOf(C.bar));
+    const hashed = `${md5.slice(0, 2)}/${md5.slice(2, 4)}/${md5}`;
+    expect(fs.readlinkSync(path.join(repos, 'tripleo-ci-testing', 'delorean.repo'))).toBe(`${hashed}/delorean.repo`);
+    expect(fs.readFileSync(path.join(repos, 'tripleo-ci-testing', 'delorean.repo'), 'utf8')).toBe(`${repoFile}\n`);
+    expect(fs.readFileSync(path.join(repos, 'tripleo-ci-testing', 'delorean.repo.md5'), 'utf8')).toBe(md5);
+    const { rows } = await stack.pool.query("SELECT aggregate_hash, component FROM promotions WHERE promotion_name = 'tripleo-ci-testing' ORDER BY id DESC LIMIT 1");
+    expect(rows[0]).toEqual({ aggregate_hash: md5, component: 'tripleo' });
+    // A vote on the aggregate is now accepted.
+    const vote = await app.inject({
+      method: 'POST', url: '/api/report_result', headers: { authorization: basic(), 'content-type': 'application/json' },
+      payload: JSON.stringify({ aggregate_hash: md5, job_id: 'j', url: 'u', timestamp: 1, success: true }),
+    });
+    expect(vote.statusCode).toBe(201);
+  }, 60_000);
 });

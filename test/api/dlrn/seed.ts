@@ -17,12 +17,12 @@ export const USER = { name: 'foo', password: 'bar' };
 export const basic = (user = USER.name, password = USER.password) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
 /** Trunks `main` (first, also at /api; or the name given) and `other`, with a private data dir. */
-export function trunkOverrides(main = 'main'): Record<string, unknown> {
+export function trunkOverrides(main = 'main', options: Record<string, unknown> = {}): Record<string, unknown> {
   const data = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-dlrn-api-'));
   return {
     paths: { data },
     http: { port: 0, publicUrl: 'http://trunk.example.test' },
-    trunks: [{ name: main, release: 'flamingo', baseurl: `http://trunk.example.test/${main}` }, { name: 'other', release: 'flamingo' }],
+    trunks: [{ name: main, release: 'flamingo', baseurl: `http://trunk.example.test/${main}`, ...options }, { name: 'other', release: 'flamingo' }],
   };
 }
 
