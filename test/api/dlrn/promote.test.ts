@@ -10,6 +10,7 @@ import { createApiServer } from '../../../src/api/server';
 import { requestPromotion, signalVoteRecorded } from '../../../src/control/promote';
 import { trunkSteering } from '../../../src/control/trunk';
 import { WORKFLOWS_PATH } from '../../../src/worker';
+import { voteWaitWorkflowId } from '../../../src/workflows/messages';
 import { isolatedStack, uniqueName, type IsolatedStack } from '../../support/stack';
 import { basic, C, seed, trunkOverrides } from './seed';
 
@@ -152,9 +153,19 @@ describe('promote and promote-batch as workflows', () => {
     expect(fs.readdirSync(repos).filter((n) => n.endsWith('_'))).toEqual([]);
   }, 60_000);
 
-  it('tells report_result votes to nothing when no workflow waits on the hash', async () => {
+  it('tells the workflow waiting on a hash about a report_result vote at once, and nothing when none waits', async () => {
     expect(await signalVoteRecorded(stack.client, { trunk: main, hash: 'none-waits', jobId: 'j', success: true, timestamp: 1, url: '' })).toBe(false);
-  });
+    const hash = `${C.foo.commit}_${C.foo.distro.slice(0, 8)}`;
+    const waiterQueue = `${stack.taskQueue}-waiter`;
+    const waiterWorker = await Worker.create({ connection, taskQueue: waiterQueue, workflowsPath: require.resolve('../../support/workflows/vote-waiter') });
+    const vote = await waiterWorker.runUntil(async () => {
+      const handle = await stack.client.workflow.start('voteWaiter', { workflowId: voteWaitWorkflowId(main, hash), taskQueue: waiterQueue });
+      const res = await post('/api/report_result', { ...{ commit_hash: C.foo.commit, distro_hash: C.foo.distro }, job_id: 'ci-x', url: 'http://ci/x', timestamp: 1700009999, success: true });
+      expect(res.statusCode).toBe(201);
+      return handle.result();
+    });
+    expect(vote).toEqual({ trunk: main, hash, jobId: 'ci-x', success: true, timestamp: 1700009999, url: 'http://ci/x' });
+  }, 60_000);
 });
 
 describe('promote on a trunk with components', () => {
