@@ -81,7 +81,8 @@ export function graphqlHandler(deps: GraphqlDeps) {
     let params: Record<string, unknown> = { ...query };
     const raw = await rawBody(request, deps.bodyLimit);
     const type = String(request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-    if (request.method === 'POST') {
+    // A body counts on GET too, as flask-graphql reads it (dlrnapi-style clients send GET with a JSON body).
+    if (raw.length > 0) {
       if (isJson(request)) {
         const body = jsonBody(raw);
         if (body !== undefined && (body === null || typeof body !== 'object' || Array.isArray(body))) throw new DlrnApiError(400, 'POST body sent invalid JSON.');
