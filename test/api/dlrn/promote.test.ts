@@ -130,8 +130,8 @@ describe('promote and promote-batch as workflows', () => {
     const foo = { commit_hash: C.foo.commit, distro_hash: C.foo.distro };
     const cases: Array<[unknown, number, string]> = [
       [[], 400, 'At least one promotion must be given'],
-      [{ ...foo, promote_name: 'x' }, 400, '1 validation error for ParsingModel[List[PromoteInput]]\n__root__\n  value is not a valid list (type=type_error.list)'],
-      [[{ ...foo }, 7], 400, '2 validation errors for ParsingModel[List[PromoteInput]]\n__root__ -> 0 -> promote_name\n  field required (type=value_error.missing)\n__root__ -> 1\n  value is not a valid dict (type=type_error.dict)'],
+      [{ ...foo, promote_name: 'x' }, 400, '1 validation error for ParsingModel[List[dlrn.api.inputs.promotions.PromoteInput]]\n__root__\n  value is not a valid list (type=type_error.list)'],
+      [[{ ...foo }, 7], 400, '2 validation errors for ParsingModel[List[dlrn.api.inputs.promotions.PromoteInput]]\n__root__ -> 0 -> promote_name\n  field required (type=value_error.missing)\n__root__ -> 1\n  value is not a valid dict (type=type_error.dict)'],
       [[{ ...foo, promote_name: 'ok' }, { ...foo, promote_name: 'current' }], 403, 'Invalid promote_name current'],
       [[{ ...foo, promote_name: 'ok' }, { commit_hash: 'nope', distro_hash: 'nada', promote_name: 'ok2' }], 400, 'commit_hash+distro_hash+extended_hash combination not found for nope_nada_None'],
       [[{ commit_hash: C.purged.commit, distro_hash: C.purged.distro, promote_name: 'ok' }], 410, `commit_hash+distro_hash+extended_hash ${C.purged.commit}_${C.purged.distro}_None has been purged, cannot promote it`],
