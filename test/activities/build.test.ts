@@ -48,7 +48,11 @@ async function srpmFor(sha: string, distgitDir?: string) {
   expect(tag).toBe('1.0.0');
   const release = `0.20231115000000.${sha.slice(0, 7)}`;
   const logFile = join(outDir, 'rpmbuild.log');
-  const { srpm, nvr } = await buildSrpm({ upstreamDir: up, distgitDir: dg, project: pkg.project, version: '1.0.1', release, outDir, logFile });
+  const { srpm, nvr } = await buildSrpm({
+    packageName: pkg.name, upstreamUrl: pkg.upstream, upstreamClone: upstream, commitHash: sha, distgitDir: dg,
+    dtBuild: Date.UTC(2023, 10, 15) / 1000, numbering: '0.date.hash', releaseMinor: '0', pythonEnv: () => Promise.reject(new Error('a demo package needs no Python tools')),
+    keepTarball: false, keepChangelog: false, outDir, workDir: join(tmp, `work-${n}`), logFile,
+  });
   return { outDir, logFile, srpm, nvr, release };
 }
 
@@ -59,7 +63,7 @@ describe('buildSrpm + rpmbuild driver', () => {
     expect(nvr).toBe(`${pkg.name}-1.0.1-${release}`);
     expect(srpm).toBe(join(outDir, `${nvr}.src.rpm`));
     const files = (await run('rpm', ['-qlp', '--nosignature', srpm])).stdout.split('\n');
-    expect(files).toEqual(expect.arrayContaining([`${pkg.project}-1.0.1.tar.gz`, `${pkg.name}.spec`]));
+    expect(files).toEqual(expect.arrayContaining([`1.0.1-${release}.tar.gz`, `${pkg.name}.spec`]));
 
     const progress: string[] = [];
     const { rpms } = await createBuildDriver({ driver: 'rpmbuild' }).build({ srpm, outDir, logFile, onProgress: (d) => progress.push(d) });
@@ -127,9 +131,14 @@ describe('buildSrpm + rpmbuild driver', () => {
   test('buildSrpm names the package and the missing spec', async () => {
     const empty = join(tmp, 'no-spec');
     await mkdir(empty);
+    const tip = (await resolveBranch(upstream, 'master')).sha;
     await expect(
-      buildSrpm({ upstreamDir: empty, distgitDir: empty, project: 'p', version: '1', release: '0.1', outDir: join(tmp, 'x'), logFile: join(tmp, 'x.log') }),
-    ).rejects.toThrow(`p: finding the spec failed (log: ${join(tmp, 'x.log')}): expected exactly one *.spec in ${empty}, found none`);
+      buildSrpm({
+        packageName: 'p', upstreamUrl: pkg.upstream, upstreamClone: upstream, commitHash: tip, distgitDir: empty, dtBuild: 0,
+        numbering: '0.date.hash', releaseMinor: '0', pythonEnv: () => Promise.reject(new Error('a demo package needs no Python tools')), keepTarball: false, keepChangelog: false,
+        outDir: join(tmp, 'x'), workDir: join(tmp, 'x-work'), logFile: join(tmp, 'x.log'),
+      }),
+    ).rejects.toThrow(`p: finding the spec failed (log: ${join(tmp, 'x.log')}): ${empty}: expected exactly one .spec file, found none`);
   });
 });
 
