@@ -97,8 +97,15 @@ export const TrunkSchema = z.strictObject({
   pkginfo: PkgInfoSchema.optional(),
   sourceBranch: nonEmpty.default('master'),
   distroBranch: nonEmpty.default('rpm-master'),
-  /** mock config name, for the mock build driver. */
+  /** DLRN's target: names the build's mock template (and its per-slot configurations). */
   target: nonEmpty.default('centos9'),
+  /**
+   * The mock build driver's template for this target (DLRN's `<configdir>/<target>.cfg`),
+   * relative to the configuration file: a mock .cfg whose last line closes its dnf.conf
+   * string. Each build slot gets `dlrn-<slot>.cfg` from it, with the trunk's current repo
+   * and deps_url added. Required when the trunk builds with mock.
+   */
+  mockTemplate: nonEmpty.optional(),
   /** Public URL of this trunk's repos/ (DLRN's baseurl); `<http.publicUrl>/repos/<name>` when absent. */
   baseurl: z.url().optional(),
   reponame: nonEmpty.default('delorean'),
@@ -340,13 +347,20 @@ export function buildConfig(raw: unknown, source: string, baseDir: string, env: 
   for (const [i, trunk] of cfg.trunks.entries()) {
     if (names.has(trunk.name)) throw new ConfigError(`${source}: trunks.${i}.name: "${trunk.name}" is used by another trunk`);
     names.add(trunk.name);
+    if ((trunk.buildDriver ?? cfg.drivers.build) === 'mock' && !trunk.mockTemplate) {
+      throw new ConfigError(`${source}: trunks.${i}.mockTemplate: required when the trunk builds with mock (DLRN's <configdir>/${trunk.target}.cfg)`);
+    }
     const tools = trunk.buildTools ?? trunk.distro;
     if (!cfg.buildTools[tools]) {
       const field = trunk.buildTools ? `trunks.${i}.buildTools` : `trunks.${i}.distro`;
       throw new ConfigError(`${source}: ${field}: no build tools "${tools}" in buildTools (configured: ${Object.keys(cfg.buildTools).join(', ')})`);
     }
   }
-  const trunks = cfg.trunks.map((t) => ({ ...t, pkginfo: resolvePkgInfo(t, data, baseDir, cfg.rdoinfo) }));
+  const trunks = cfg.trunks.map((t) => ({
+    ...t,
+    pkginfo: resolvePkgInfo(t, data, baseDir, cfg.rdoinfo),
+    ...(t.mockTemplate ? { mockTemplate: path.resolve(baseDir, t.mockTemplate) } : {}),
+  }));
   return {
     ...cfg,
     trunks,

@@ -10,7 +10,7 @@ import { keepsTarball } from '../../domain/trunk/source-tarball';
 import { ensureCommit } from '../clones';
 import { cancellationSignal, heartbeat } from '../context';
 import { exportTree } from '../git';
-import { artifactPaths, cloneDirs, trunkPaths } from '../layout';
+import { artifactPaths, cloneDirs, trunkBaseurl, trunkPaths } from '../layout';
 import type { PackageSource } from '../pkginfo/source';
 import type { BuildDriver } from './driver';
 import { createBuildDriver } from './select';
@@ -27,7 +27,18 @@ export function createBuildActivities(deps: BuildDeps) {
   // One driver per trunk, made once: drivers hold no per-build state.
   const drivers = new Map<string, BuildDriver>();
   const driverOf = (t: TrunkConfig): BuildDriver => {
-    if (!drivers.has(t.name)) drivers.set(t.name, createBuildDriver({ driver: t.buildDriver ?? config.drivers.build, mockConfig: t.target, simulated: t.simulated }));
+    if (!drivers.has(t.name)) {
+      const paths = trunkPaths(config, t.name);
+      const mock = t.mockTemplate
+        ? {
+          template: t.mockTemplate,
+          configDir: path.join(paths.work, 'mock'),
+          currentRepo: path.join(paths.repos, 'current', `${t.reponame}.repo`),
+          depsUrl: t.depsUrl ?? `${trunkBaseurl(config, t)}/delorean-deps.repo`,
+        }
+        : undefined;
+      drivers.set(t.name, createBuildDriver({ driver: t.buildDriver ?? config.drivers.build, mock, simulated: t.simulated }));
+    }
     return drivers.get(t.name)!;
   };
   const release = (t: TrunkConfig, req: BuildRequest, dtBuild: number) =>
