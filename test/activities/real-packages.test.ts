@@ -154,6 +154,11 @@ describe('python-oslo-config (openstack/oslo.config + rdo-packages/oslo-config-d
     expect(await exists(join(p.top, 'BUILD', 'oslo.config-9.5.0.dev7', 'oslo_config', 'cfg.py'))).toBe(true);
   }, 300_000);
 
+  test('with mock the SRPM carries the chroot\'s %dist, so mock\'s rebuilt SRPM replaces it', async () => {
+    const s = await srpmOf('el9', 'python-oslo-config', OSLO_CONFIG, OSLO_CONFIG_DISTGIT, { dist: '.el9' });
+    expect(basename(s.srpm)).toBe('python-oslo-config-9.5.0-3.20240313010203.cac8283.el9.src.rpm');
+  }, 300_000);
+
   test('CentOS Stream 10 tools name the sdist oslo_config: this 2024 spec then fails %prep, as it does for DLRN', async () => {
     const s = await srpmOf('el10', 'python-oslo-config', OSLO_CONFIG, OSLO_CONFIG_DISTGIT);
     expect(await pbrVersion(s.pythonEnv)).toBe(s.upstreamVersion);

@@ -99,6 +99,8 @@ export function createBuildActivities(deps: BuildDeps) {
           distgitDir: specDir, distgitUrl: pkg.distgit, dtBuild, numbering: t.releaseNumbering, releaseMinor: t.releaseMinor, pythonEnv,
           keepTarball: keepsTarball({ keepTarball: t.keepTarball, pkginfoDriver: t.pkginfo.driver, commitBranch: req.commitBranch, sourceBranch: t.sourceBranch }),
           keepChangelog: t.keepChangelog, outDir, workDir: path.join(work, 'srpm'), logFile, signal, onProgress: heartbeat,
+          // mock --rebuild writes the SRPM again, named with the chroot's %dist: one name, as DLRN's mock --buildsrpm gives.
+          dist: driver.name === 'mock' ? `.${t.distro}` : undefined,
         });
         const { rpms } = await driver.build({ srpm, outDir, logFile, signal, onProgress: heartbeat });
         return { ok: true, rpms: artifactPaths(repoDir, rpms), nvr: path.basename(srpm).replace(/\.src\.rpm$/, ''), ...base };

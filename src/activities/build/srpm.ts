@@ -35,6 +35,8 @@ export interface SrpmRequest {
   pythonEnv: () => Promise<string>;
   keepTarball: boolean;
   keepChangelog: boolean;
+  /** %dist for the SRPM, as the target's chroot defines it (`.el9`) when mock rebuilds it; none otherwise. */
+  dist?: string;
   /** The hashed repo dir: the SRPM is written here, whatever the RPM build then does. */
   outDir: string;
   /** Scratch space, removed by the caller. */
@@ -174,7 +176,10 @@ export async function buildSrpm(o: SrpmRequest): Promise<SrpmResult> {
     keepTarball: o.keepTarball, keepChangelog: o.keepChangelog,
   }));
   const { stdout } = await step('rpmbuild -bs', () =>
-    run('rpmbuild', ['-bs', '--nodeps', '--define', `_topdir ${top}`, '--define', `_sourcedir ${sources}`, '--define', `_srcrpmdir ${outDir}`, spec], runOpts),
+    run('rpmbuild', [
+      '-bs', '--nodeps', '--define', `_topdir ${top}`, '--define', `_sourcedir ${sources}`, '--define', `_srcrpmdir ${outDir}`,
+      ...(o.dist ? ['--define', `dist ${o.dist}`] : []), spec,
+    ], runOpts),
   );
   const srpm = /^Wrote:\s*(\S+\.src\.rpm)\s*$/m.exec(stdout)?.[1];
   if (!srpm) throw new Error(`${o.packageName}: rpmbuild -bs wrote no source RPM (log: ${o.logFile})`);
