@@ -11,6 +11,7 @@ import { buildSrpm } from '../../src/activities/build/srpm';
 import { generateDemoTrunk, pushBreakingAndFixingCommits, type DemoPackage, type DemoTrunk } from '../../src/activities/demo';
 import { commitsSince, describeVersion, exportTree, resolveBranch, syncClone } from '../../src/activities/git';
 import { run } from '../../src/activities/process';
+import { PROJECT_ROOT } from '../../src/config';
 import { alive, exited, readPid, waitFor } from './helpers';
 
 let tmp: string;
@@ -221,9 +222,11 @@ describe('mock driver', () => {
     };
   }
 
-  /** What mock itself would read: the .cfg executed as Python with an empty config_opts. */
+  /** What mock itself would read: the .cfg executed as Python, config_opts' nested sections (plugin_conf, …) there as in mock. */
   async function mockView(cfg: string): Promise<{ root: string; dnf: string }> {
-    const { stdout } = await run('python3', ['-c', 'import json,sys\nconfig_opts={}\nexec(open(sys.argv[1]).read())\nprint(json.dumps({"root": config_opts["root"], "dnf": config_opts["dnf.conf"]}))', cfg]);
+    const py = 'import collections,json,sys\ntree=lambda: collections.defaultdict(tree)\nconfig_opts=tree()\nexec(open(sys.argv[1]).read())\n' +
+      'print(json.dumps({"root": config_opts["root"], "dnf": config_opts["dnf.conf"]}))';
+    const { stdout } = await run('python3', ['-c', py, cfg]);
     return JSON.parse(stdout) as { root: string; dnf: string };
   }
 
@@ -259,6 +262,16 @@ describe('mock driver', () => {
     expect((await readFile(join(outDir, 'cfg-used'), 'utf8')).trim()).toBe(join(s.configDir, 'dlrn-1.cfg'));
     expect((await stat(used[0])).mtimeMs).toBe(before);
   });
+
+  test("DLRN's own centos9-stream.cfg template (from the DLRN wheel) gets a slot root and the trunk's repos", async () => {
+    const templates = (await run('bash', [join(PROJECT_ROOT, 'scripts', 'dlrn-templates.sh')])).stdout.trim();
+    const s = { ...(await slots('mock-dlrn-template')), template: join(templates, 'centos9-stream.cfg') };
+    const view = await mockView(await writeSlotConfig(s, 2, join(tmp, 'dlrn-template.log')));
+    expect(view.root).toBe('dlrn-centos9stream-x86_64-2');
+    expect(view.dnf).toMatch(/^\[baseos\]$/m); // the template's own repositories stay
+    expect(view.dnf).toContain(CURRENT_REPO);
+    expect(view.dnf).toContain(DEPS_REPO);
+  }, 120_000);
 
   test('deps_url is fetched over HTTP; an unreadable one is left out with a warning, as DLRN does', async () => {
     const server = createServer((req, res) => {
