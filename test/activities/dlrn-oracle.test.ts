@@ -38,7 +38,8 @@ while [ $# -gt 0 ]; do
     --buildsrpm) action=buildsrpm; shift;;
     -p) echo "$FAKE_ROOT"; exit 0;;
     --clean|--init) exit 0;;
-    *) shift;;
+    -v|-q) shift;;
+    *) echo "stand-in mock: unexpected argument $1" >&2; exit 2;;
   esac
 done
 case "$action" in
