@@ -73,11 +73,12 @@ interface Case {
   distgit: string;
   commit: string;
   distro: string;
+  tools: 'el9' | 'el10';
 }
 
 /** DLRN's build_srpm.sh on a clone of the fixtures: its SRPM's directory. */
 async function dlrnSrpm(c: Case, venv: string): Promise<string> {
-  const base = join(tmp, `dlrn-${c.pkg}`);
+  const base = join(tmp, `dlrn-${c.pkg}-${c.tools}`);
   const data = join(base, 'data');
   await mkdir(join(base, 'root', 'var', 'tmp'), { recursive: true });
   await run('git', ['clone', '--quiet', join(FIXTURES, `${c.upstream}.bundle`), join(data, c.pkg)]);
@@ -97,7 +98,7 @@ async function dlrnSrpm(c: Case, venv: string): Promise<string> {
 
 /** trunkflow's SRPM of the same commit. */
 async function ourSrpm(c: Case, venv: string): Promise<string> {
-  const base = join(tmp, `ours-${c.pkg}`);
+  const base = join(tmp, `ours-${c.pkg}-${c.tools}`);
   const clone = join(base, 'clone');
   const distgit = join(base, 'distgit');
   await run('git', ['clone', '--quiet', '--no-checkout', join(FIXTURES, `${c.upstream}.bundle`), clone]);
@@ -127,10 +128,11 @@ async function contents(dir: string) {
 }
 
 test.each([
-  { pkg: 'python-oslo-config', upstream: 'oslo.config', distgit: 'oslo-config-distgit', commit: 'cac8283414be20b94442690b83723d10e02a896c', distro: 'rpm-master' },
-  { pkg: 'puppet-oslo', upstream: 'puppet-oslo', distgit: 'puppet-oslo-distgit', commit: 'a1a9f3348cb004ac3ec1b1307e4f987b5047423d', distro: 'rpm-master' },
-])('$pkg: the same SRPM as DLRN\'s build_srpm.sh (name, sources, spec, tarball contents)', async (c) => {
-  const venv = await ensureBuildTools(tools.el9);
+  { pkg: 'python-oslo-config', upstream: 'oslo.config', distgit: 'oslo-config-distgit', commit: 'cac8283414be20b94442690b83723d10e02a896c', distro: 'rpm-master', tools: 'el9' },
+  { pkg: 'python-oslo-config', upstream: 'oslo.config', distgit: 'oslo-config-distgit', commit: 'cac8283414be20b94442690b83723d10e02a896c', distro: 'rpm-master', tools: 'el10' },
+  { pkg: 'puppet-oslo', upstream: 'puppet-oslo', distgit: 'puppet-oslo-distgit', commit: 'a1a9f3348cb004ac3ec1b1307e4f987b5047423d', distro: 'rpm-master', tools: 'el9' },
+] as Case[])('$pkg with the $tools tools: the same SRPM as DLRN\'s build_srpm.sh (name, sources, spec, tarball contents)', async (c) => {
+  const venv = await ensureBuildTools(tools[c.tools]);
   const theirs = await contents(await dlrnSrpm(c, venv));
   const ours = await contents(await ourSrpm(c, venv));
   expect(theirs.srpm).toMatch(new RegExp(`^${c.pkg}-[0-9.]+-0\\.20240313010203\\.${c.commit.slice(0, 7)}\\.el9\\.src\\.rpm$`));
