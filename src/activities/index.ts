@@ -20,7 +20,7 @@ export interface ActivityDeps {
 
 /** Every activity of the orchestration task queue. */
 export function createOrchestrationActivities(deps: ActivityDeps) {
-  const reports = createReportWriter(deps);
+  const reports = createReportWriter({ ...deps, queuedBuilds: (trunk) => deps.steering.queuedBuilds(trunk) });
   return {
     ...createPackageActivities({ pool: deps.pool, rdoinfoPath: deps.config.rdoinfo.path, rdoinfoEntry: deps.config.rdoinfo.entry }),
     ...createDiscoveryActivities(deps),

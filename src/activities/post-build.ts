@@ -40,11 +40,35 @@ export function createPostBuildActivities(deps: PostBuildDeps) {
     const dirs = cloneDirs(config, req.trunk, req.packageName);
     return {
       trunk: req.trunk, projectName: req.packageName, commitHash: req.commitHash, distroHash: req.distroHash,
-      extendedHash: req.extendedHash, dtCommit: req.dtCommit, dtDistro: req.dtDistro, dtBuild: attempt.dtBuild,
+      extendedHash: req.extendedHash, dtCommit: req.dtCommit, dtDistro: req.dtDistro, dtExtended: 0, dtBuild: attempt.dtBuild,
       repoDir: dirs.upstream, distgitDir: dirs.distgit, commitBranch: req.commitBranch,
       status, component: req.component, artifacts: null, notes, versionsCsv: null,
     };
   };
+
+  /**
+   * DLRN's export_commit_yaml, for every recorded build whatever its status:
+   * the row as stored, with dt_commit a float as DLRN's own builds dump it.
+   * FAILED and RETRY builds also get notes.log (the row's notes), as DLRN writes it.
+   */
+  function writeCommitFiles(outDir: string, id: number, row: commits.CommitInsert): void {
+    fs.mkdirSync(outDir, { recursive: true });
+    fs.writeFileSync(path.join(outDir, 'commit.yaml'), commitYaml({
+      id, type: 'rpm', status: row.status, projectName: row.projectName, commitHash: row.commitHash,
+      distroHash: row.distroHash, extendedHash: row.extendedHash, dtCommit: row.dtCommit, dtBuild: row.dtBuild,
+      commitBranch: row.commitBranch, component: row.component, artifacts: row.artifacts, dtDistro: row.dtDistro,
+      dtExtended: row.dtExtended, repoDir: row.repoDir, distgitDir: row.distgitDir, notes: row.notes, flags: 0, versionsCsv: row.versionsCsv,
+    }, { dtCommitAsFloat: true }));
+    if (row.status !== 'SUCCESS') fs.writeFileSync(path.join(outDir, 'notes.log'), row.notes);
+  }
+
+  /** Records a RETRY or FAILED attempt once, with its commit.yaml and notes.log. */
+  async function recordUnsuccessful(req: BuildRequest, attempt: BuildAttempt, status: 'RETRY' | 'FAILED', fallbackNote: string): Promise<number> {
+    const row = commitRow(req, attempt, status, attempt.failure?.reason ?? fallbackNote);
+    const id = await commits.insertCommitOnce(pool, row);
+    writeCommitFiles(path.join(trunkPaths(config, req.trunk).repos, attempt.repoDir), id, row);
+    return id;
+  }
 
   /**
    * With components, DLRN's top-level `repos/<name>/` holds the concatenation of
@@ -76,7 +100,7 @@ export function createPostBuildActivities(deps: PostBuildDeps) {
   return {
     /** A transient failure with retries left: a RETRY row, as DLRN adds one per retry. */
     async recordRetry(req: BuildRequest, attempt: BuildAttempt): Promise<number> {
-      return commits.insertCommitOnce(pool, commitRow(req, attempt, 'RETRY', attempt.failure?.reason ?? 'retry'));
+      return recordUnsuccessful(req, attempt, 'RETRY', 'retry');
     },
 
     /**
@@ -100,7 +124,7 @@ export function createPostBuildActivities(deps: PostBuildDeps) {
 
       if (outcome.status === 'FAILED') {
         const previous = (await commits.packageRows(pool, req.trunk, req.packageName)).filter((r) => r.status !== 'RETRY').pop();
-        result.commitId = await commits.insertCommitOnce(pool, commitRow(req, attempt, 'FAILED', attempt.failure?.reason ?? 'build failed'));
+        result.commitId = await recordUnsuccessful(req, attempt, 'FAILED', 'build failed');
         result.reviewDue = t.reviews && (!previous || previous.status === 'SUCCESS');
         result.mailDue = Boolean(config.mail.host) && shouldSendMail(await lastEmail(pool, req.packageName), Math.floor(Date.now() / 1000));
         result.failures = -1;
@@ -127,11 +151,8 @@ export function createPostBuildActivities(deps: PostBuildDeps) {
         reponame: t.reponame, project: req.packageName, commitHash: req.commitHash, baseurl,
         shardedDir: attempt.repoDir, component: req.component, useComponents: t.useComponents,
       }));
-      const row = {
-        ...commitRow(req, attempt, 'SUCCESS', 'OK'),
-        artifacts: attempt.rpms.join(','),
-        versionsCsv: `repos/${attempt.repoDir}/versions.csv`,
-      };
+      // versions_csv stays NULL: DLRN fills it only for its downstream driver (the source's versions.csv URL).
+      const row = { ...commitRow(req, attempt, 'SUCCESS', 'OK'), artifacts: attempt.rpms.join(',') };
       const failures = computeFailures({
         packages: packages.map((p) => ({ name: p.name, component: p.component })),
         built: { name: req.packageName, component: req.component },
@@ -150,12 +171,7 @@ export function createPostBuildActivities(deps: PostBuildDeps) {
         }
         return id;
       });
-      fs.writeFileSync(path.join(outDir, 'commit.yaml'), commitYaml({
-        id: result.commitId, type: 'rpm', status: 'SUCCESS', projectName: req.packageName, commitHash: req.commitHash,
-        distroHash: req.distroHash, extendedHash: req.extendedHash, dtCommit: req.dtCommit, dtBuild: attempt.dtBuild,
-        commitBranch: req.commitBranch, component: req.component, artifacts: row.artifacts, dtDistro: req.dtDistro,
-        dtExtended: null, repoDir: row.repoDir, distgitDir: row.distgitDir, notes: 'OK', flags: 0, versionsCsv: row.versionsCsv,
-      }));
+      writeCommitFiles(outDir, result.commitId, row);
       // Links move last, once the directory is complete: new link, then rename.
       const linkBase = t.useComponents && req.component ? path.join(paths.repos, 'component', req.component) : paths.repos;
       fs.mkdirSync(linkBase, { recursive: true });

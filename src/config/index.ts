@@ -102,6 +102,8 @@ export const TrunkSchema = z.strictObject({
   /** Public URL of this trunk's repos/ (DLRN's baseurl); `<http.publicUrl>/repos/<name>` when absent. */
   baseurl: z.url().optional(),
   reponame: nonEmpty.default('delorean'),
+  /** Named in the report pages' titles (DLRN's project_name). */
+  projectName: nonEmpty.default('RDO'),
   /** RPM Release scheme (DLRN's release_numbering): 0.date.hash, 0.1.date.hash or minor.date.hash. */
   releaseNumbering: z.enum(['0.date.hash', '0.1.date.hash', 'minor.date.hash']).default('0.date.hash'),
   /** The leading field of minor.date.hash (DLRN's release_minor). */

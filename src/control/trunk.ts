@@ -1,8 +1,11 @@
 /** Steers trunk workflows from outside: discovery requests, enqueues, recheck, status and the discovery Schedules. */
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, WithStartWorkflowOperation, WorkflowIdConflictPolicy, type Client } from '@temporalio/client';
+import {
+  ScheduleAlreadyRunning, ScheduleOverlapPolicy, WithStartWorkflowOperation, WorkflowIdConflictPolicy, WorkflowNotFoundError, type Client,
+} from '@temporalio/client';
 import { buildLookaheadOf, findTrunk, type Config } from '../config';
 import { Stage, Trunk } from '../domain/search-attributes';
 import type { BuildRequest, RecheckAnswer } from '../domain/trunk-build';
+import type { PendingBuild } from '../domain/trunk/reports';
 import { trunk, type TrunkInput } from '../workflows/trunk';
 import { triggerDiscovery } from '../workflows/trigger-discovery';
 import { discoverSignal, enqueueSignal, recheckUpdate, trunkStatusQuery, trunkWorkflowId, type TrunkStatus } from '../workflows/messages';
@@ -89,11 +92,29 @@ export async function ensureDiscoverySchedules(client: Client, config: Config): 
   return created;
 }
 
-/** What the control activity needs: discovery requests bound to a client and configuration. */
+/**
+ * The builds waiting in a trunk's queue, in build order, with their commit
+ * dates (DLRN's queue.html); empty when the trunk workflow is not running.
+ */
+export async function queuedBuilds(client: Client, config: Config, name: string): Promise<PendingBuild[]> {
+  try {
+    const status = await trunkStatus(client, config, name);
+    return status.queued.map((q) => ({ projectName: q.packageName, commitHash: q.commitHash, dtCommit: q.dtCommit }));
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return [];
+    throw err;
+  }
+}
+
+/** What activities need of the trunk workflows, bound to a client and configuration. */
 export interface TrunkSteering {
   requestDiscovery(trunk: string, packages: string[] | undefined, reason: string): Promise<string>;
+  queuedBuilds(trunk: string): Promise<PendingBuild[]>;
 }
 
 export function trunkSteering(client: Client, config: Config): TrunkSteering {
-  return { requestDiscovery: (name, packages, reason) => requestDiscovery(client, config, name, packages, reason) };
+  return {
+    requestDiscovery: (name, packages, reason) => requestDiscovery(client, config, name, packages, reason),
+    queuedBuilds: (name) => queuedBuilds(client, config, name),
+  };
 }

@@ -130,7 +130,7 @@ export async function trunk(input: TrunkInput): Promise<void> {
   setHandler(buildFinishedSignal, (outcome) => buildFinished(state, outcome));
   setHandler(trunkStatusQuery, (): TrunkStatus => ({
     trunk: input.trunk,
-    queued: state.queue.map((r) => ({ packageName: r.packageName, commitHash: r.commitHash, distroHash: r.distroHash })),
+    queued: state.queue.map((r) => ({ packageName: r.packageName, commitHash: r.commitHash, distroHash: r.distroHash, dtCommit: r.dtCommit })),
     running: Object.entries(state.running).map(([packageName, workflowId]) => ({ packageName, workflowId })),
     postBuildsPending: state.finished.length,
     discovering,

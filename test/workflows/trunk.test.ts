@@ -168,13 +168,14 @@ describe('trunk builder on the demo trunk (real git, rpmbuild, createrepo_c)', (
     const fixed = await waitFor('the fix built', async () => (await rows()).find((r) => r.commit_hash === fixing.sha && r.status === 'SUCCESS'));
     expect(fixed.id).toBeGreaterThan(failed.id);
     expect(fs.existsSync(path.join(dirOf(failed), 'rpmbuild.log'))).toBe(true);
+    expect(fs.readFileSync(path.join(dirOf(failed), 'commit.yaml'), 'utf8')).toContain('status: FAILED');
 
     const mail = await waitFor('the failure mail', async () => smtp.messages.find((m) => m.subject.includes(demo.failingPackage)));
     expect(mail.subject).toBe(`[dlrn] ${demo.failingPackage} master package build failed`);
     const maintainers = (await createPackageSource(stack.config).packages(trunk))
       .find((p) => p.name === demo.failingPackage)!.maintainers;
     expect(mail.envelopeTo.sort()).toEqual([...maintainers].sort());
-    expect(mail.text).toContain(breaking.sha);
+    expect(mail.text).toContain(`[2] - ${stack.config.http.publicUrl}/repos/${trunk}/${shardedCommitDir({ commitHash: failed.commit_hash, distroHash: failed.distro_hash })}`);
     const lastEmail = await stack.pool.query('SELECT last_email FROM projects WHERE project_name = $1', [demo.failingPackage]);
     expect(lastEmail.rows[0].last_email).toBeGreaterThan(0);
 
