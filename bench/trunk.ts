@@ -163,7 +163,7 @@ async function postBuildCost(count: number): Promise<number> {
   const rdoinfo = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-bench-rdoinfo-'));
   syntheticRdoinfo(rdoinfo, count);
   const setup = await freshSetup(name, {
-    release: 'bench', rdoinfo: { path: rdoinfo }, buildSlots: 8, buildDriver: 'simulated', simulated: { durationMs: 0, sources: false },
+    release: 'bench', pkginfo: { driver: 'rdoinfo', path: rdoinfo, entry: 'rdo.yml' }, buildSlots: 8, buildDriver: 'simulated', simulated: { durationMs: 0, sources: false },
   });
   try {
     const packages = await createPackageSource(setup.config).packages(name);

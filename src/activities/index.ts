@@ -9,6 +9,7 @@ import { createNotifyActivities } from './notify';
 import { createPackageActivities } from './packages';
 import type { PackageSource } from './pkginfo/source';
 import { createPostBuildActivities } from './post-build';
+import { createPurgeActivities } from './purge';
 import { createReportWriter } from './reports';
 
 export interface ActivityDeps {
@@ -27,6 +28,7 @@ export function createOrchestrationActivities(deps: ActivityDeps) {
     ...createPostBuildActivities({ ...deps, reports }),
     ...createNotifyActivities(deps),
     ...createControlActivities(deps.steering),
+    ...createPurgeActivities(deps),
   };
 }
 
@@ -37,6 +39,7 @@ export type OrchestrationActivities = ReturnType<typeof createOrchestrationActiv
 export type { BuildActivities } from './build/activities';
 export type { DiscoveryActivities } from './discovery';
 export type { PostBuildActivities } from './post-build';
+export type { PurgeActivities } from './purge';
 export type { NotifyActivities } from './notify';
 export type { ControlActivities } from './control';
 export type { PackageActivities } from './packages';

@@ -126,6 +126,33 @@ trunkCommand
     process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
   });
 
+trunkCommand
+  .command('purge')
+  .description("remove old builds' repo dirs and flag their rows (DLRN's dlrn-purge), keeping what labels point at")
+  .argument('<trunk>', 'trunk name')
+  .option('--dry-run', 'list what would go; change nothing')
+  .option('--keep-days <n>', "keep builds of the last n days (default: the trunk's purge.keepDays)")
+  .option('--json', 'print the report as JSON')
+  .action(async (name: string, opts: { dryRun?: boolean; keepDays?: string; json?: boolean }) => {
+    const keepDays = opts.keepDays === undefined ? undefined : Number(opts.keepDays);
+    if (keepDays !== undefined && !(Number.isInteger(keepDays) && keepDays >= 0)) {
+      throw new UserError(`trunkflow: --keep-days: expected a whole number of days >= 0, got "${opts.keepDays}"`);
+    }
+    const { runPurge } = await import('../control/trunk');
+    const cfg = config();
+    const trunk = findTrunk(cfg, name).name;
+    const report = await withClient(cfg, (client) => runPurge(client, cfg, trunk, { dryRun: Boolean(opts.dryRun), keepDays }));
+    if (opts.json) {
+      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      return;
+    }
+    const verb = report.dryRun ? 'would purge' : 'purged';
+    for (const p of report.purged) console.log(`${verb} ${p.projectName} #${p.id} ${p.repoDir}${p.removeDir ? '' : ' (row only: its dir is shared)'}`);
+    for (const k of report.kept) console.log(`kept ${k.projectName} #${k.id} ${k.repoDir}: ${k.reason}`);
+    console.log(`${report.trunk}: ${report.purged.length} build(s) ${verb}, ${report.kept.length} old build(s) kept ` +
+      `(older than ${report.keepDays} days, before ${new Date(report.cutoff * 1000).toISOString()})`);
+  });
+
 program
   .command('recheck')
   .description("rebuild a package whose latest build FAILED (DLRN's recheck rule)")

@@ -134,6 +134,16 @@ export const TrunkSchema = z.strictObject({
       sources: z.boolean().default(true),
     })
     .prefault({}),
+  /**
+   * DLRN's dlrn-purge, as a Temporal Schedule per trunk: builds older than
+   * keepDays lose their repo dir and get the purged flag, except each
+   * package's newest success and whatever a label points at.
+   */
+  purge: z.strictObject({
+    enabled: z.boolean().default(true),
+    keepDays: z.coerce.number().int().min(0).max(3650).default(30),
+    schedule: z.string().regex(/^\d+[smh]$/, 'a duration like 30m, 12h or 24h').default('24h'),
+  }).prefault({}),
   /** Reviews for failed builds: on by default (DLRN's `gerrit` option). */
   reviews: z.boolean().default(true),
   reviewTopic: nonEmpty.default('rdo-FTBFS'),

@@ -8,6 +8,8 @@ import type { BuildRequest, RecheckAnswer } from '../domain/trunk-build';
 import type { PendingBuild } from '../domain/trunk/reports';
 import { trunk, type TrunkInput } from '../workflows/trunk';
 import { triggerDiscovery } from '../workflows/trigger-discovery';
+import { purgeTrunk } from '../workflows/purge-trunk';
+import type { PurgeReport } from '../domain/trunk/purge';
 import { discoverSignal, enqueueSignal, recheckUpdate, trunkStatusQuery, trunkWorkflowId, type TrunkStatus } from '../workflows/messages';
 
 /** The trunk workflow's input, from the trunk's configuration. */
@@ -104,6 +106,54 @@ export async function queuedBuilds(client: Client, config: Config, name: string)
     if (err instanceof WorkflowNotFoundError) return [];
     throw err;
   }
+}
+
+/** The purge Schedule of a trunk. */
+export function purgeScheduleId(name: string): string {
+  return `purge:${name}`;
+}
+
+/** Creates the purge Schedule (DLRN's dlrn-purge cron) of each trunk that purges, unless it exists; returns the new ones. */
+export async function ensurePurgeSchedules(client: Client, config: Config): Promise<string[]> {
+  const created: string[] = [];
+  for (const t of config.trunks.filter((x) => x.purge.enabled)) {
+    const scheduleId = purgeScheduleId(t.name);
+    try {
+      await client.schedule.create({
+        scheduleId,
+        spec: { intervals: [{ every: t.purge.schedule as `${number}h` }] },
+        action: {
+          type: 'startWorkflow',
+          workflowType: purgeTrunk,
+          // keepDays is read from the configuration when the purge runs, so a change needs no new Schedule.
+          args: [{ trunk: t.name, dryRun: false }],
+          taskQueue: config.temporal.taskQueues.orchestration,
+          typedSearchAttributes: [{ key: Trunk, value: t.name }, { key: Stage, value: 'purge' }],
+        },
+        policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
+        state: { note: `trunkflow: purge builds of trunk ${t.name} older than its purge.keepDays` },
+      });
+      created.push(scheduleId);
+    } catch (err) {
+      if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    }
+  }
+  return created;
+}
+
+/**
+ * `trunkflow trunk purge`: runs a purge of the trunk now as a workflow
+ * (visible in the Web UI, Stage purge or purge-dry-run) and returns its report.
+ */
+export async function runPurge(client: Client, config: Config, name: string, opts: { dryRun: boolean; keepDays?: number }): Promise<PurgeReport> {
+  const t = findTrunk(config, name);
+  return client.workflow.execute(purgeTrunk, {
+    workflowId: `purge:${t.name}:${opts.dryRun ? 'dry-run:' : ''}${new Date().toISOString()}`,
+    taskQueue: config.temporal.taskQueues.orchestration,
+    args: [{ trunk: t.name, dryRun: opts.dryRun, keepDays: opts.keepDays }],
+    typedSearchAttributes: [{ key: Trunk, value: t.name }, { key: Stage, value: opts.dryRun ? 'purge-dry-run' : 'purge' }],
+    staticSummary: `Purge ${t.name}${opts.dryRun ? ' (dry run)' : ''}`,
+  });
 }
 
 /** What activities need of the trunk workflows, bound to a client and configuration. */

@@ -4,3 +4,4 @@ export { trunk } from './trunk';
 export { discoverTrunk } from './discover-trunk';
 export { buildPackage } from './build-package';
 export { triggerDiscovery } from './trigger-discovery';
+export { purgeTrunk } from './purge-trunk';
