@@ -10,6 +10,7 @@ import { createPackageActivities } from './packages';
 import type { PackageSource } from './pkginfo/source';
 import { createPostBuildActivities } from './post-build';
 import { createPurgeActivities } from './purge';
+import { createOneOffActivities } from './one-off';
 import { createReportWriter } from './reports';
 
 export interface ActivityDeps {
@@ -29,6 +30,7 @@ export function createOrchestrationActivities(deps: ActivityDeps) {
     ...createNotifyActivities(deps),
     ...createControlActivities(deps.steering),
     ...createPurgeActivities(deps),
+    ...createOneOffActivities(deps),
   };
 }
 
@@ -40,6 +42,7 @@ export type { BuildActivities } from './build/activities';
 export type { DiscoveryActivities } from './discovery';
 export type { PostBuildActivities } from './post-build';
 export type { PurgeActivities } from './purge';
+export type { OneOffActivities } from './one-off';
 export type { NotifyActivities } from './notify';
 export type { ControlActivities } from './control';
 export type { PackageActivities } from './packages';

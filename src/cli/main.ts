@@ -127,6 +127,37 @@ trunkCommand
   });
 
 trunkCommand
+  .command('build')
+  .description("a one-off run of some packages, as DLRN's --package-name runs, as a workflow")
+  .requiredOption('-p, --package <name>', 'package to build (repeat for more)', (v: string, all: string[] = []) => [...all, v])
+  .option('--head-only', 'build only the newest new commit of each package (DLRN --head-only)')
+  .option('--order', "build one at a time in BuildRequires order, not commit dates (DLRN --order)")
+  .option('--dev', "build each package's HEAD whatever was built before, recording nothing (DLRN --dev)")
+  .option('--no-wait', 'print the workflow ID and return without waiting for the builds')
+  .option('-t, --trunk <name>', 'trunk (default: the only one configured)')
+  .action(async (opts: { package: string[]; headOnly?: boolean; order?: boolean; dev?: boolean; wait: boolean; trunk?: string }) => {
+    const { oneOffProblem } = await import('../domain/trunk/one-off');
+    const problem = oneOffProblem({ packages: opts.package });
+    if (problem) throw new UserError(`trunkflow: ${problem}`);
+    const { oneOffResult, startOneOffRun } = await import('../control/trunk');
+    const cfg = config();
+    const trunk = pickTrunk(cfg, opts.trunk);
+    await withClient(cfg, async (client) => {
+      const id = await startOneOffRun(client, cfg, {
+        trunk, packages: opts.package, headOnly: Boolean(opts.headOnly), order: Boolean(opts.order), dev: Boolean(opts.dev),
+      });
+      console.log(`one-off run ${id}: ${cfg.temporal.uiUrl}/namespaces/${cfg.temporal.namespace}/workflows/${encodeURIComponent(id)}`);
+      if (!opts.wait) return;
+      const builds = await oneOffResult(client, id).catch((err: Error & { cause?: Error }) => {
+        throw new UserError(`trunkflow: one-off run ${id} failed: ${err.cause?.message ?? err.message}`);
+      });
+      if (builds.length === 0) console.log('no commits to build (DLRN: already built, or rechecks need the FAILED row removed)');
+      for (const b of builds) console.log(`${b.packageName} ${b.commitHash.slice(0, 8)}_${b.distroHash.slice(0, 8)} ${b.status} ${b.repoDir}`);
+      if (builds.some((b) => b.status !== 'SUCCESS')) process.exitCode = 1;
+    });
+  });
+
+trunkCommand
   .command('purge')
   .description("remove old builds' repo dirs and flag their rows (DLRN's dlrn-purge), keeping what labels point at")
   .argument('<trunk>', 'trunk name')

@@ -3,12 +3,15 @@ import {
   ScheduleAlreadyRunning, ScheduleOverlapPolicy, WithStartWorkflowOperation, WorkflowIdConflictPolicy, WorkflowNotFoundError, type Client,
 } from '@temporalio/client';
 import { buildLookaheadOf, findTrunk, type Config } from '../config';
-import { Stage, Trunk } from '../domain/search-attributes';
-import type { BuildRequest, RecheckAnswer } from '../domain/trunk-build';
+import { Package, Stage, Trunk } from '../domain/search-attributes';
+import type { BuildRequest, PostBuildResult, RecheckAnswer } from '../domain/trunk-build';
+import { oneOffProblem, type OneOffBuild, type OneOffOptions } from '../domain/trunk/one-off';
 import type { PendingBuild } from '../domain/trunk/reports';
 import { trunk, type TrunkInput } from '../workflows/trunk';
 import { triggerDiscovery } from '../workflows/trigger-discovery';
 import { purgeTrunk } from '../workflows/purge-trunk';
+import { oneOffRun } from '../workflows/one-off-run';
+import type { buildPackage } from '../workflows/build-package';
 import type { PurgeReport } from '../domain/trunk/purge';
 import { discoverSignal, enqueueSignal, recheckUpdate, trunkStatusQuery, trunkWorkflowId, type TrunkStatus } from '../workflows/messages';
 
@@ -156,15 +159,48 @@ export async function runPurge(client: Client, config: Config, name: string, opt
   });
 }
 
+/**
+ * `trunkflow trunk build`: a one-off run of some packages (DLRN's
+ * `--package-name` with `--head-only`, `--order`, `--dev`), as a workflow
+ * (Stage one-off); returns its workflow ID at once.
+ */
+export async function startOneOffRun(client: Client, config: Config, opts: OneOffOptions): Promise<string> {
+  const t = findTrunk(config, opts.trunk);
+  const problem = oneOffProblem(opts);
+  if (problem) throw new Error(problem);
+  const flags = [opts.headOnly && 'head-only', opts.order && 'order', opts.dev && 'dev'].filter(Boolean);
+  const handle = await client.workflow.start(oneOffRun, {
+    workflowId: `one-off:${t.name}:${opts.packages.join(',')}:${new Date().toISOString()}`,
+    taskQueue: config.temporal.taskQueues.orchestration,
+    args: [{ ...opts, trunk: t.name, buildTaskQueue: config.temporal.taskQueues.builds }],
+    typedSearchAttributes: [
+      { key: Trunk, value: t.name }, { key: Stage, value: 'one-off' },
+      ...(opts.packages.length === 1 ? [{ key: Package, value: opts.packages[0] }] : []),
+    ],
+    staticSummary: `One-off build of ${opts.packages.join(', ')} on ${t.name}${flags.length ? ` (${flags.join(', ')})` : ''}`,
+  });
+  return handle.workflowId;
+}
+
+/** The result of a one-off run, waiting for it. */
+export async function oneOffResult(client: Client, workflowId: string): Promise<OneOffBuild[]> {
+  return client.workflow.getHandle<typeof oneOffRun>(workflowId).result();
+}
+
 /** What activities need of the trunk workflows, bound to a client and configuration. */
 export interface TrunkSteering {
   requestDiscovery(trunk: string, packages: string[] | undefined, reason: string): Promise<string>;
   queuedBuilds(trunk: string): Promise<PendingBuild[]>;
+  enqueueBuilds(trunk: string, requests: BuildRequest[]): Promise<void>;
+  /** Waits for a build workflow's result (its post-build included). */
+  buildResult(workflowId: string): Promise<PostBuildResult>;
 }
 
 export function trunkSteering(client: Client, config: Config): TrunkSteering {
   return {
     requestDiscovery: (name, packages, reason) => requestDiscovery(client, config, name, packages, reason),
     queuedBuilds: (name) => queuedBuilds(client, config, name),
+    enqueueBuilds: (name, requests) => enqueueBuilds(client, config, name, requests),
+    buildResult: (workflowId) => client.workflow.getHandle<typeof buildPackage>(workflowId).result(),
   };
 }

@@ -5,3 +5,4 @@ export { discoverTrunk } from './discover-trunk';
 export { buildPackage } from './build-package';
 export { triggerDiscovery } from './trigger-discovery';
 export { purgeTrunk } from './purge-trunk';
+export { oneOffRun } from './one-off-run';
