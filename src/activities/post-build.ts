@@ -97,7 +97,89 @@ export function createPostBuildActivities(deps: PostBuildDeps) {
     }
   }
 
+  /** The links each repo dir was last completed with, by this worker (a post-build usually follows its preparation here). */
+  const prepared = new Map<string, string>();
+
+  /**
+   * What a build's repo dir holds besides its own RPMs, from the database:
+   * versions.csv's rows and the other packages' RPMs it links (their latest
+   * success); linkBase is where its `current`/`consistent` live.
+   */
+  async function repoDirPlan(req: BuildRequest, attempt: BuildAttempt, ahead: readonly BuildOutcome[] = []) {
+    const t = findTrunk(config, req.trunk);
+    const reposDir = trunkPaths(config, req.trunk).repos;
+    const [packages, others, latest] = await Promise.all([
+      deps.packages.packages(req.trunk), commits.latestSuccessPerProject(pool, req.trunk), commits.latestPerProject(pool, req.trunk),
+    ]);
+    // Successes the trunk post-builds before this build count as recorded: their rows will be the newest.
+    let nextId = Math.max(0, ...latest.map((r) => r.id)) + 1;
+    for (const o of ahead) {
+      if (o.status !== 'SUCCESS' || !o.attempt || o.request.packageName === req.packageName) continue;
+      const row = { ...commitRow(o.request, o.attempt, 'SUCCESS', 'OK'), id: nextId++, type: 'rpm', artifacts: o.attempt.rpms.join(','), dtBuild: o.attempt.dtBuild };
+      others.push(row);
+      latest.push(row);
+    }
+    const csv = buildVersionsCsvRows({
+      built: { projectName: req.packageName, type: 'rpm', commitHash: req.commitHash, distroHash: req.distroHash,
+        extendedHash: req.extendedHash, component: req.component, dtBuild: attempt.dtBuild },
+      builtRpms: attempt.rpms,
+      packages: packages.map((p) => ({ name: p.name, upstream: p.upstream, 'master-distgit': p.distgit, component: p.component })),
+      rows: [...others, ...latest].filter((r) => r.projectName !== req.packageName),
+      useComponents: t.useComponents,
+    });
+    const linkBase = t.useComponents && req.component ? path.join(reposDir, 'component', req.component) : reposDir;
+    return { t, packages, latest, csv, linkBase };
+  }
+
+  /**
+   * Brings a repo dir's links to the other packages' RPMs in line with
+   * `artifacts` and its repodata with its RPMs. A dir prepared ahead
+   * (prepareRepoDir) needs only the links of packages built since, and no
+   * createrepo_c run at all when there are none; metadata of unchanged RPMs
+   * is reused, from the dir itself or from the repo `current` points at.
+   */
+  async function completeRepoDir(req: BuildRequest, outDir: string, artifacts: string[], linkBase: string): Promise<void> {
+    const t = findTrunk(config, req.trunk);
+    const linkSet = [...artifacts].sort().join('\n');
+    const complete = () => fs.existsSync(path.join(outDir, 'repodata', 'repomd.xml'));
+    // Prepared by this worker with the same links: nothing to look at again.
+    if (prepared.get(outDir) === linkSet && complete()) return;
+    const changed = await syncRepoLinks(outDir, trunkPaths(config, req.trunk).repos, artifacts);
+    if (changed || !complete()) {
+      const previous = await fs.promises.realpath(path.join(linkBase, 'current')).catch(() => null);
+      heartbeat('createrepo_c');
+      await createRepo(outDir, {
+        includeSrpm: t.includeSrpmInRepo, database: t.repoDatabase, reuseFrom: previous && previous !== fs.realpathSync(outDir) ? previous : undefined,
+      });
+    }
+    prepared.set(outDir, linkSet);
+  }
+
   return {
+    /**
+     * Run by the trunk as soon as a build is done, beside other post-builds:
+     * links the other packages' latest RPMs, counting the successes the trunk
+     * will post-build before this one (`ahead`), and writes the repodata, so
+     * the post-build (one at a time per trunk) finds the dir complete and only
+     * catches up if something else changed meanwhile.
+     */
+    async prepareRepoDir(outcome: BuildOutcome, ahead: BuildOutcome[]): Promise<void> {
+      const { request: req, attempt } = outcome;
+      if (outcome.status !== 'SUCCESS' || !attempt) return;
+      const outDir = path.join(trunkPaths(config, req.trunk).repos, attempt.repoDir);
+      const { csv, linkBase } = await repoDirPlan(req, attempt, ahead);
+      await completeRepoDir(req, outDir, csv.symlinkArtifacts, linkBase);
+    },
+
+    /**
+     * The trunk's report pages, written beside its post-builds: one write
+     * covers every post-build done since the last, so the pages cost once per
+     * burst of builds instead of once per build.
+     */
+    async writeTrunkReports(trunk: string): Promise<void> {
+      await deps.reports.writeReports(trunk);
+    },
+
     /** A transient failure with retries left: a RETRY row, as DLRN adds one per retry. */
     async recordRetry(req: BuildRequest, attempt: BuildAttempt): Promise<number> {
       return recordUnsuccessful(req, attempt, 'RETRY', 'retry');
@@ -108,7 +190,9 @@ export function createPostBuildActivities(deps: PostBuildDeps) {
      * other package's latest RPMs, versions.csv, repodata, .repo, commit.yaml;
      * then moves `current` and, when every package is green, `consistent`.
      */
-    async postBuild(outcome: BuildOutcome): Promise<PostBuildResult> {
+    async postBuild(outcome: BuildOutcome, opts: { writeReports?: boolean } = {}): Promise<PostBuildResult> {
+      // Trunks that write their reports beside the post-builds (writeTrunkReports) pass false.
+      const writeReports = opts.writeReports ?? true;
       const result: PostBuildResult = {
         status: outcome.status, commitId: null, repoUrl: null, currentMoved: false, consistentMoved: false,
         failures: 0, mailDue: false, reviewDue: false, mailed: false, reviewUrl: null,
@@ -128,25 +212,14 @@ export function createPostBuildActivities(deps: PostBuildDeps) {
         result.reviewDue = t.reviews && (!previous || previous.status === 'SUCCESS');
         result.mailDue = Boolean(config.mail.host) && shouldSendMail(await lastEmail(pool, req.packageName), Math.floor(Date.now() / 1000));
         result.failures = -1;
-        await deps.reports.writeReports(req.trunk);
+        if (writeReports) await deps.reports.writeReports(req.trunk);
         return result;
       }
 
-      const others = await commits.latestSuccessPerProject(pool, req.trunk);
-      const latest = await commits.latestPerProject(pool, req.trunk);
-      const otherRows = [...others, ...latest].filter((r) => r.projectName !== req.packageName);
-      const csv = buildVersionsCsvRows({
-        built: { projectName: req.packageName, type: 'rpm', commitHash: req.commitHash, distroHash: req.distroHash,
-          extendedHash: req.extendedHash, component: req.component, dtBuild: attempt.dtBuild },
-        builtRpms: attempt.rpms,
-        packages: packages.map((p) => ({ name: p.name, upstream: p.upstream, 'master-distgit': p.distgit, component: p.component })),
-        rows: otherRows,
-        useComponents: t.useComponents,
-      });
-      await linkLatestRpms(outDir, paths.repos, csv.symlinkArtifacts);
+      const { csv, linkBase, latest } = await repoDirPlan(req, attempt);
       fs.writeFileSync(path.join(outDir, 'versions.csv'), versionsCsv(csv.rows));
-      heartbeat('createrepo_c');
-      await createRepo(outDir, { includeSrpm: t.includeSrpmInRepo, database: t.repoDatabase });
+      await completeRepoDir(req, outDir, csv.symlinkArtifacts, linkBase);
+      prepared.delete(outDir);
       fs.writeFileSync(path.join(outDir, `${t.reponame}.repo`), repoFileContent({
         reponame: t.reponame, project: req.packageName, commitHash: req.commitHash, baseurl,
         shardedDir: attempt.repoDir, component: req.component, useComponents: t.useComponents,
@@ -173,7 +246,6 @@ export function createPostBuildActivities(deps: PostBuildDeps) {
       });
       writeCommitFiles(outDir, result.commitId, row);
       // Links move last, once the directory is complete: new link, then rename.
-      const linkBase = t.useComponents && req.component ? path.join(paths.repos, 'component', req.component) : paths.repos;
       fs.mkdirSync(linkBase, { recursive: true });
       const target = path.relative(linkBase, outDir);
       if (links.moveCurrent) {
@@ -188,29 +260,39 @@ export function createPostBuildActivities(deps: PostBuildDeps) {
         await aggregateComponentRepos(req.trunk, result.consistentMoved ? ['current', 'consistent'] : ['current']);
       }
       result.repoUrl = `${baseurl}/${attempt.repoDir}`;
-      await deps.reports.writeReports(req.trunk);
+      if (writeReports) await deps.reports.writeReports(req.trunk);
       return result;
     },
   };
 }
 
 /**
- * Links every other package's latest RPMs into a new repo dir (relative links,
- * as DLRN makes them). Thousands of links per build at rdoinfo scale: issued
- * concurrently, and an existing link (a retried activity) is kept.
+ * Makes a repo dir's symlinked RPMs exactly `artifacts` (relative links, as
+ * DLRN makes them): links that are missing are added, links to RPMs no longer
+ * wanted (a package built again since) removed; the dir's own RPMs, regular
+ * files, are left alone. Returns whether anything changed. Thousands of links
+ * per new dir at rdoinfo scale: issued concurrently.
  */
-async function linkLatestRpms(outDir: string, reposDir: string, artifacts: string[]): Promise<void> {
+async function syncRepoLinks(outDir: string, reposDir: string, artifacts: string[]): Promise<boolean> {
+  const wanted = new Map(artifacts.map((a) => [path.basename(a), path.relative(outDir, path.join(reposDir, a.replace(/^repos\//, '')))]));
+  const entries = await fs.promises.readdir(outDir, { withFileTypes: true });
+  const linked = new Set(entries.filter((e) => e.isSymbolicLink() && e.name.endsWith('.rpm')).map((e) => e.name));
+  const stale = [...linked].filter((name) => !wanted.has(name));
+  const missing = [...wanted].filter(([name]) => !linked.has(name));
   const BATCH = 512;
-  for (let i = 0; i < artifacts.length; i += BATCH) {
-    await Promise.all(artifacts.slice(i, i + BATCH).map(async (artifact) => {
-      const target = path.join(reposDir, artifact.replace(/^repos\//, ''));
+  for (let i = 0; i < stale.length; i += BATCH) {
+    await Promise.all(stale.slice(i, i + BATCH).map((name) => fs.promises.rm(path.join(outDir, name), { force: true })));
+  }
+  for (let i = 0; i < missing.length; i += BATCH) {
+    await Promise.all(missing.slice(i, i + BATCH).map(async ([name, target]) => {
       try {
-        await fs.promises.symlink(path.relative(outDir, target), path.join(outDir, path.basename(artifact)));
+        await fs.promises.symlink(target, path.join(outDir, name));
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err; // a regular file of that name: the dir's own RPM
       }
     }));
   }
+  return stale.length > 0 || missing.length > 0;
 }
 
 export type PostBuildActivities = ReturnType<typeof createPostBuildActivities>;

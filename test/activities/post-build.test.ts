@@ -122,3 +122,72 @@ describe('post-build files and report pages (real PostgreSQL, createrepo_c)', ()
     expect(beta).not.toContain('Never');
   });
 });
+
+describe('repo dirs prepared ahead of their post-build (real PostgreSQL, createrepo_c)', () => {
+  let stack: IsolatedStack;
+  let trunk: string;
+  let repos: string;
+  let post: ReturnType<typeof createPostBuildActivities>;
+
+  beforeAll(async () => {
+    const data = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-prepare-'));
+    const list = path.join(data, 'packages.yml');
+    fs.writeFileSync(list, `packages:\n${['a', 'b', 'c'].map((p) =>
+      `  - { name: python-${p}, upstream: "https://opendev.org/openstack/${p}", master-distgit: "https://review.example.org/openstack/${p}-distgit" }\n`).join('')}`);
+    trunk = uniqueName('prep').replace('_', '-');
+    stack = await isolatedStack({ paths: { data }, trunks: [{ name: trunk, release: 'x', pkginfo: { driver: 'local', path: list }, schedule: '1h' }] });
+    repos = trunkPaths(stack.config, trunk).repos;
+    const packages = createPackageSource(stack.config);
+    post = createPostBuildActivities({ pool: stack.pool, config: stack.config, packages, reports: createReportWriter({ pool: stack.pool, config: stack.config, packages }) });
+  });
+  afterAll(async () => stack?.teardown());
+
+  const built = (pkg: string, commit: string, dtBuild: number): BuildOutcome => {
+    const request: BuildRequest = {
+      trunk, release: 'x', packageName: pkg, project: pkg, commitHash: sha(commit), distroHash: sha('d'), extendedHash: null,
+      dtCommit: 1_700_000_000, dtDistro: 1_700_000_000, commitBranch: 'master', component: null, maintainers: [],
+    };
+    const repoDir = shardedCommitDir(request);
+    const rpm = `${pkg}-${commit}-1.noarch.rpm`;
+    fs.mkdirSync(path.join(repos, repoDir), { recursive: true });
+    fs.writeFileSync(path.join(repos, repoDir, rpm), 'placeholder');
+    const attempt: BuildAttempt = { ok: true, dtBuild, repoDir, rpms: [`repos/${repoDir}/${rpm}`], nvr: null, logPath: `${repoDir}/rpmbuild.log` };
+    return { request, buildWorkflowId: `build:${pkg}:${commit}`, status: 'SUCCESS', attempt, retries: 0 };
+  };
+  const links = (o: BuildOutcome) =>
+    fs.readdirSync(path.join(repos, o.attempt!.repoDir)).filter((f) => fs.lstatSync(path.join(repos, o.attempt!.repoDir, f)).isSymbolicLink()).sort();
+  const repomd = (o: BuildOutcome) => fs.readFileSync(path.join(repos, o.attempt!.repoDir, 'repodata', 'repomd.xml'), 'utf8');
+
+  it('counts the successes post-built before it, so its post-build finds the dir complete', async () => {
+    const a1 = built('python-a', '1', 1000);
+    await post.postBuild(a1);
+    const b1 = built('python-b', '2', 1001);
+    const a2 = built('python-a', '3', 1002);
+    // b1 and a2 finish together; a2 waits behind b1 in the post-build line.
+    await post.prepareRepoDir(b1, []);
+    await post.prepareRepoDir(a2, [b1]);
+    expect(links(a2)).toEqual(['python-b-2-1.noarch.rpm']);
+    const prepared = repomd(a2);
+    await post.postBuild(b1);
+    await new Promise((r) => setTimeout(r, 1100)); // a rerun of createrepo_c would write another revision
+    await post.postBuild(a2);
+    expect(links(a2)).toEqual(['python-b-2-1.noarch.rpm']);
+    expect(repomd(a2)).toBe(prepared);
+    expect(fs.realpathSync(path.join(repos, 'current'))).toBe(fs.realpathSync(path.join(repos, a2.attempt!.repoDir)));
+  });
+
+  it('catches up in the post-build when a package was built since its preparation', async () => {
+    const c1 = built('python-c', '4', 1003);
+    await post.prepareRepoDir(c1, []);
+    expect(links(c1)).toEqual(['python-a-3-1.noarch.rpm', 'python-b-2-1.noarch.rpm']);
+    const before = repomd(c1);
+    const b2 = built('python-b', '5', 1004);
+    await post.postBuild(b2); // not foreseen when c1 was prepared
+    await new Promise((r) => setTimeout(r, 1100));
+    await post.postBuild(c1);
+    expect(links(c1)).toEqual(['python-a-3-1.noarch.rpm', 'python-b-5-1.noarch.rpm']); // the stale link is gone
+    expect(repomd(c1)).not.toBe(before); // and the repodata was made again
+    const csv = fs.readFileSync(path.join(repos, c1.attempt!.repoDir, 'versions.csv'), 'utf8');
+    expect(csv).toContain(`python-b,https://opendev.org/openstack/b,${sha('5')}`);
+  });
+});

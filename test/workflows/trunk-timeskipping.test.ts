@@ -16,7 +16,7 @@ import { createTimeSkippingEnv, workflowBundle, Worker } from '../support/time-s
 jest.setTimeout(60_000);
 
 type Stubbed = Pick<DiscoveryActivities & BuildActivities & PostBuildActivities & NotifyActivities,
-  'listTrunkPackages' | 'discoverPackageCommits' | 'buildCommit' | 'recordRetry' | 'postBuild' | 'notifyFailure' | 'openFtbfsReview' | 'recheckPackage'>;
+  'listTrunkPackages' | 'discoverPackageCommits' | 'buildCommit' | 'recordRetry' | 'prepareRepoDir' | 'postBuild' | 'writeTrunkReports' | 'notifyFailure' | 'openFtbfsReview' | 'recheckPackage'>;
 
 const T0 = 1_700_000_000;
 const sha = () => randomBytes(20).toString('hex');
@@ -58,6 +58,8 @@ function stubs(over: Partial<Stubbed> = {}) {
       return attempt(true);
     },
     recordRetry: async () => ++calls.retries,
+    prepareRepoDir: async () => undefined,
+    writeTrunkReports: async () => undefined,
     postBuild: async (outcome) => {
       calls.postBuilt.push(outcome);
       return postBuilt(outcome);

@@ -61,8 +61,20 @@ export function commitHref(
   row: Pick<CommitRow, 'projectName' | 'commitHash'>,
   packages: ReadonlyArray<Pick<PackageInfo, 'name' | 'upstream'>>,
 ): string {
-  const pkg = packages.find((p) => p.name === row.projectName);
+  const pkg = byName(packages).get(row.projectName);
   return (pkg ? commitUrlPrefix(pkg.upstream) : '???') + row.commitHash;
+}
+
+// A page links hundreds of hashes into a list of a thousand packages: each list is indexed once.
+const indexes = new WeakMap<ReadonlyArray<Pick<PackageInfo, 'name'>>, Map<string, Pick<PackageInfo, 'name' | 'upstream'>>>();
+function byName(packages: ReadonlyArray<Pick<PackageInfo, 'name' | 'upstream'>>): Map<string, Pick<PackageInfo, 'name' | 'upstream'>> {
+  let index = indexes.get(packages);
+  if (!index) {
+    index = new Map();
+    for (const p of packages) if (!index.has(p.name)) index.set(p.name, p);
+    indexes.set(packages, index);
+  }
+  return index;
 }
 
 /**
