@@ -1,4 +1,5 @@
 /** Queries of the purge (DLRN's dlrn-purge): old unpurged builds with their facts, promoted rows, the purged flag. */
+import { FLAG_PURGED } from '../domain/trunk/purge';
 import type { Db } from './commits';
 
 export interface PurgeRow {
@@ -27,9 +28,9 @@ export async function purgeCandidates(db: Db, trunk: string, cutoff: number): Pr
             EXISTS (SELECT 1 FROM commits s WHERE s.trunk = c.trunk AND s.project_name = c.project_name AND s.type = 'rpm'
                       AND s.status = 'SUCCESS' AND s.commit_hash = c.commit_hash) AS success_same_hash
        FROM commits c
-      WHERE c.trunk = $1 AND c.type = 'rpm' AND c.dt_build < $2 AND c.flags & 2 = 0
+      WHERE c.trunk = $1 AND c.type = 'rpm' AND c.dt_build < $2 AND c.flags & $3 = 0
       ORDER BY c.id DESC`,
-    [trunk, cutoff],
+    [trunk, cutoff, FLAG_PURGED],
   );
   return rows.map((r) => ({
     id: r.id, projectName: r.project_name, commitHash: r.commit_hash, distroHash: r.distro_hash, extendedHash: r.extended_hash,
@@ -52,8 +53,8 @@ export async function promotedCommitIds(db: Db, trunk: string): Promise<number[]
   return rows.map((r) => r.commit_id);
 }
 
-/** Sets DLRN's purged flag (0x2) on these rows. */
+/** Sets DLRN's purged flag on these rows. */
 export async function markPurged(db: Db, ids: readonly number[]): Promise<void> {
   if (ids.length === 0) return;
-  await db.query('UPDATE commits SET flags = flags | 2 WHERE id = ANY($1::int[])', [ids]);
+  await db.query('UPDATE commits SET flags = flags | $2 WHERE id = ANY($1::int[])', [ids, FLAG_PURGED]);
 }

@@ -141,7 +141,8 @@ describe('trunk builder on the demo trunk (real git, rpmbuild, createrepo_c)', (
       await app.close();
     }
     const row = await waitFor('the pushed commit built', async () => (await rows()).find((r) => r.commit_hash === pushed.sha && r.status === 'SUCCESS'));
-    expect(linkTarget('current')).toBe(fs.realpathSync(dirOf(row)));
+    // The row lands first; current moves once the post-build has completed the dir.
+    await waitFor('current on the pushed commit', async () => linkTarget('current') === fs.realpathSync(dirOf(row)));
   });
 
   it('rebuilds the same source commit after a distgit-only change', async () => {
