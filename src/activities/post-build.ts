@@ -1,7 +1,8 @@
 /**
- * Post-build activities (DLRN's post_build + process_build_result), run one at
- * a time per trunk: the build row, the repo dir's links, versions.csv,
- * repodata and .repo file, commit.yaml, and the `current`/`consistent` links.
+ * Post-build activities (DLRN's post_build + process_build_result): the repo
+ * dir's links, versions.csv and repodata, prepared as soon as a build reports;
+ * then, one at a time per trunk, the build row, any catch-up of the dir, the
+ * .repo file, commit.yaml and the `current`/`consistent` links.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -108,15 +109,21 @@ export function createPostBuildActivities(deps: PostBuildDeps) {
   async function repoDirPlan(req: BuildRequest, attempt: BuildAttempt, ahead: readonly BuildOutcome[] = []) {
     const t = findTrunk(config, req.trunk);
     const reposDir = trunkPaths(config, req.trunk).repos;
+    // Counted first: a row recorded while the rest is read has a higher id, so a later check sees it.
+    const stats = await commits.trunkRowStats(pool, req.trunk);
     const [packages, others, latest] = await Promise.all([
       deps.packages.packages(req.trunk), commits.latestSuccessPerProject(pool, req.trunk), commits.latestPerProject(pool, req.trunk),
     ]);
-    // Successes the trunk post-builds before this build count as recorded: their rows will be the newest.
-    let nextId = Math.max(0, ...latest.map((r) => r.id)) + 1;
+    // Builds the trunk post-builds before this one count as recorded: their rows will be the newest.
+    const foreseen = aheadRows(ahead);
+    let nextId = Math.max(stats.maxId, ...latest.map((r) => r.id)) + 1;
     for (const o of ahead) {
-      if (o.status !== 'SUCCESS' || !o.attempt || o.request.packageName === req.packageName) continue;
-      const row = { ...commitRow(o.request, o.attempt, 'SUCCESS', 'OK'), id: nextId++, type: 'rpm', artifacts: o.attempt.rpms.join(','), dtBuild: o.attempt.dtBuild };
-      others.push(row);
+      if (!o.attempt || (o.status !== 'SUCCESS' && o.status !== 'FAILED') || o.request.packageName === req.packageName) continue;
+      const row = {
+        ...commitRow(o.request, o.attempt, o.status, ''), id: nextId++, type: 'rpm',
+        artifacts: o.status === 'SUCCESS' ? o.attempt.rpms.join(',') : null, dtBuild: o.attempt.dtBuild,
+      };
+      if (o.status === 'SUCCESS') others.push(row);
       latest.push(row);
     }
     const csv = buildVersionsCsvRows({
@@ -128,7 +135,32 @@ export function createPostBuildActivities(deps: PostBuildDeps) {
       useComponents: t.useComponents,
     });
     const linkBase = t.useComponents && req.component ? path.join(reposDir, 'component', req.component) : reposDir;
-    return { t, packages, latest, csv, linkBase };
+    return { t, packages, latest, csv, linkBase, stats, foreseen };
+  }
+
+  /** The rows the trunk's post-builds of `ahead` will record, in order (what a prepared plan assumed). */
+  function aheadRows(ahead: readonly BuildOutcome[]): string[] {
+    return ahead.filter((o) => o.attempt && (o.status === 'SUCCESS' || o.status === 'FAILED'))
+      .map((o) => `${o.request.packageName}:${o.request.commitHash}:${o.request.distroHash}:${o.request.extendedHash ?? ''}:${o.status}`);
+  }
+
+  /** Plans made by prepareRepoDir on this worker, by repo dir: its post-build reuses one that still holds. */
+  const plans = new Map<string, Awaited<ReturnType<typeof repoDirPlan>>>();
+
+  /**
+   * The plan of a build's repo dir at its post-build: the prepared one when
+   * exactly the rows it foresaw were recorded since (none deleted, nothing
+   * else added: one small query), else made again from the database.
+   */
+  async function postBuildPlan(req: BuildRequest, attempt: BuildAttempt, outDir: string) {
+    const plan = plans.get(outDir);
+    plans.delete(outDir);
+    if (plan) {
+      const [since, stats] = await Promise.all([commits.rowsSince(pool, req.trunk, plan.stats.maxId), commits.trunkRowStats(pool, req.trunk)]);
+      const recorded = since.map((r) => `${r.projectName}:${r.commitHash}:${r.distroHash}:${r.extendedHash ?? ''}:${r.status}`);
+      if (stats.count === plan.stats.count + since.length && recorded.join('\n') === plan.foreseen.join('\n')) return { ...plan, reused: true };
+    }
+    return { ...(await repoDirPlan(req, attempt)), reused: false };
   }
 
   /**
@@ -152,7 +184,7 @@ export function createPostBuildActivities(deps: PostBuildDeps) {
         includeSrpm: t.includeSrpmInRepo, database: t.repoDatabase, reuseFrom: previous && previous !== fs.realpathSync(outDir) ? previous : undefined,
       });
     }
-    prepared.set(outDir, linkSet);
+    remember(prepared, outDir, linkSet);
   }
 
   return {
@@ -167,8 +199,10 @@ export function createPostBuildActivities(deps: PostBuildDeps) {
       const { request: req, attempt } = outcome;
       if (outcome.status !== 'SUCCESS' || !attempt) return;
       const outDir = path.join(trunkPaths(config, req.trunk).repos, attempt.repoDir);
-      const { csv, linkBase } = await repoDirPlan(req, attempt, ahead);
-      await completeRepoDir(req, outDir, csv.symlinkArtifacts, linkBase);
+      const plan = await repoDirPlan(req, attempt, ahead);
+      fs.writeFileSync(path.join(outDir, 'versions.csv'), versionsCsv(plan.csv.rows));
+      await completeRepoDir(req, outDir, plan.csv.symlinkArtifacts, plan.linkBase);
+      remember(plans, outDir, plan);
     },
 
     /**
@@ -216,8 +250,8 @@ export function createPostBuildActivities(deps: PostBuildDeps) {
         return result;
       }
 
-      const { csv, linkBase, latest } = await repoDirPlan(req, attempt);
-      fs.writeFileSync(path.join(outDir, 'versions.csv'), versionsCsv(csv.rows));
+      const { csv, linkBase, latest, reused } = await postBuildPlan(req, attempt, outDir);
+      if (!reused) fs.writeFileSync(path.join(outDir, 'versions.csv'), versionsCsv(csv.rows));
       await completeRepoDir(req, outDir, csv.symlinkArtifacts, linkBase);
       prepared.delete(outDir);
       fs.writeFileSync(path.join(outDir, `${t.reponame}.repo`), repoFileContent({
@@ -293,6 +327,13 @@ async function syncRepoLinks(outDir: string, reposDir: string, artifacts: string
     }));
   }
   return stale.length > 0 || missing.length > 0;
+}
+
+/** Keeps at most 64 entries, the oldest going first: builds post-built by another worker leave theirs behind. */
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > 64) map.delete(map.keys().next().value as string);
 }
 
 export type PostBuildActivities = ReturnType<typeof createPostBuildActivities>;

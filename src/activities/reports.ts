@@ -1,4 +1,4 @@
-/** Report pages of a trunk (report.html, status_report.html/.csv, queue.html, styles.css), rewritten from indexed queries after each post-build. */
+/** Report pages of a trunk (report.html, status_report.html/.csv, queue.html, styles.css), rewritten from indexed queries beside the post-builds. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Pool } from 'pg';

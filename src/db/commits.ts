@@ -171,3 +171,16 @@ export async function statusReportRows(db: Db, trunk: string): Promise<StoredCom
       ORDER BY id`, [trunk]);
   return rows.map(toRow);
 }
+
+/** How many rows a trunk has and its highest id: a plan made from its rows still holds while these move only by the rows it foresaw. */
+export async function trunkRowStats(db: Db, trunk: string): Promise<{ count: number; maxId: number }> {
+  const { rows } = await db.query<{ count: number; max_id: number | null }>(
+    'SELECT count(*)::int AS count, max(id) AS max_id FROM commits WHERE trunk = $1', [trunk]);
+  return { count: rows[0].count, maxId: rows[0].max_id ?? 0 };
+}
+
+/** A trunk's rows after id, oldest first. */
+export async function rowsSince(db: Db, trunk: string, id: number): Promise<StoredCommit[]> {
+  const { rows } = await db.query(`SELECT ${COLUMNS} FROM commits WHERE trunk = $1 AND id > $2 ORDER BY id`, [trunk, id]);
+  return rows.map(toRow);
+}

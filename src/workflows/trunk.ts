@@ -162,9 +162,9 @@ export async function trunk(input: TrunkInput): Promise<void> {
   setHandler(buildFinishedSignal, (outcome) => {
     buildFinished(state, outcome);
     if (!prepareAhead || outcome.status !== 'SUCCESS') return;
-    // Its repo dir is made now, beside the post-builds in line before it, counting their successes
-    // as done: the post-build then finds it complete, and the one-at-a-time part stays short.
-    const ahead = [...(postBuildingOutcome ? [postBuildingOutcome] : []), ...state.finished.slice(0, -1)].filter((o) => o.status === 'SUCCESS');
+    // Its repo dir is made now, beside the post-builds in line before it, counting their rows as
+    // recorded: the post-build then finds it complete, and the one-at-a-time part stays short.
+    const ahead = [...(postBuildingOutcome ? [postBuildingOutcome] : []), ...state.finished.slice(0, -1)].filter((o) => o.status !== 'CANCELLED');
     const key = buildKey(outcome.request);
     preparesRunning++;
     preparing.set(key, prepareRepoDir(outcome, ahead).catch((err: Error) => {

@@ -174,6 +174,9 @@ describe('repo dirs prepared ahead of their post-build (real PostgreSQL, creater
     expect(links(a2)).toEqual(['python-b-2-1.noarch.rpm']);
     expect(repomd(a2)).toBe(prepared);
     expect(fs.realpathSync(path.join(repos, 'current'))).toBe(fs.realpathSync(path.join(repos, a2.attempt!.repoDir)));
+    const csv = fs.readFileSync(path.join(repos, a2.attempt!.repoDir, 'versions.csv'), 'utf8').split('\n');
+    expect(csv.find((l) => l.startsWith('python-b,'))).toContain(`,${sha('2')},https://review.example.org/openstack/b-distgit,${sha('d')},SUCCESS,1001,`);
+    expect(csv.find((l) => l.startsWith('python-a,'))).toContain(`,${sha('3')},`);
   });
 
   it('catches up in the post-build when a package was built since its preparation', async () => {
