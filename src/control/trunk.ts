@@ -187,6 +187,18 @@ export async function oneOffResult(client: Client, workflowId: string): Promise<
   return client.workflow.getHandle<typeof oneOffRun>(workflowId).result();
 }
 
+/** A build workflow's result; a build still waiting in the trunk's queue is waited for until it starts. */
+export async function buildResult(client: Client, workflowId: string, pollMs = 2000): Promise<PostBuildResult> {
+  for (;;) {
+    try {
+      return await client.workflow.getHandle<typeof buildPackage>(workflowId).result();
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
+  }
+}
+
 /** What activities need of the trunk workflows, bound to a client and configuration. */
 export interface TrunkSteering {
   requestDiscovery(trunk: string, packages: string[] | undefined, reason: string): Promise<string>;
@@ -201,6 +213,6 @@ export function trunkSteering(client: Client, config: Config): TrunkSteering {
     requestDiscovery: (name, packages, reason) => requestDiscovery(client, config, name, packages, reason),
     queuedBuilds: (name) => queuedBuilds(client, config, name),
     enqueueBuilds: (name, requests) => enqueueBuilds(client, config, name, requests),
-    buildResult: (workflowId) => client.workflow.getHandle<typeof buildPackage>(workflowId).result(),
+    buildResult: (workflowId) => buildResult(client, workflowId),
   };
 }
