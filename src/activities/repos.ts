@@ -44,7 +44,12 @@ export async function atomicSymlink(target: string, linkPath: string, tmpSuffix 
   const tmp = `${linkPath}${tmpSuffix}`;
   await rm(tmp, { force: true }); // left by an interrupted update
   await symlink(target, tmp);
-  await rename(tmp, linkPath);
+  try {
+    await rename(tmp, linkPath);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
 }
 
 /** The link's target as stored, or null when linkPath does not exist or is not a link. */
