@@ -211,6 +211,20 @@ export const ConfigSchema = z.strictObject({
       password: nonEmpty,
     })
     .optional(),
+  /** The release pipeline (openstack/releases' two steps): where its repositories are, how tags are made. */
+  release: z
+    .strictObject({
+      /** Project repositories, by the names deliverable files use (localgit: `<root>/<org>/<name>[.git]`; default `<data>/release/repos`). */
+      repos: z
+        .strictObject({
+          driver: z.enum(['localgit']).default('localgit'),
+          root: nonEmpty.optional(),
+        })
+        .prefault({}),
+      /** The series under development; default: the one whose status is `development` in data/series_status.yaml. */
+      currentSeries: nonEmpty.optional(),
+    })
+    .prefault({}),
   drivers: z
     .strictObject({
       build: z.enum(['rpmbuild', 'mock', 'simulated']).default('rpmbuild'),
@@ -223,10 +237,11 @@ export const ConfigSchema = z.strictObject({
 
 type RawConfig = z.infer<typeof ConfigSchema>;
 
-export interface Config extends Omit<RawConfig, 'trunks'> {
+export interface Config extends Omit<RawConfig, 'trunks' | 'release'> {
   trunks: TrunkConfig[];
   /** Absolute paths, resolved against the config file's directory (or the project root). */
   paths: RawConfig['paths'] & { data: string; repos: string; images: string; logs: string };
+  release: RawConfig['release'] & { repos: RawConfig['release']['repos'] & { root: string } };
   http: RawConfig['http'] & { publicUrl: string };
   /** Where the configuration came from, for messages. */
   source: string;
@@ -325,6 +340,7 @@ export function buildConfig(raw: unknown, source: string, baseDir: string, env: 
       logs: path.resolve(baseDir, cfg.paths.logs ?? path.join(data, 'logs')),
     },
     rdoinfo: { ...cfg.rdoinfo, path: path.resolve(baseDir, cfg.rdoinfo.path) },
+    release: { ...cfg.release, repos: { ...cfg.release.repos, root: path.resolve(baseDir, cfg.release.repos.root ?? path.join(data, 'release', 'repos')) } },
     http: { ...cfg.http, publicUrl: cfg.http.publicUrl ?? `http://${cfg.http.host}:${cfg.http.port}` },
     source,
   };
