@@ -10,6 +10,7 @@ import { createPackageActivities } from './packages';
 import type { PackageSource } from './pkginfo/source';
 import { createPostBuildActivities } from './post-build';
 import { createReportWriter } from './reports';
+import { createReleaseActivities } from './release/request';
 
 export interface ActivityDeps {
   pool: Pool;
@@ -27,6 +28,7 @@ export function createOrchestrationActivities(deps: ActivityDeps) {
     ...createPostBuildActivities({ ...deps, reports }),
     ...createNotifyActivities(deps),
     ...createControlActivities(deps.steering),
+    ...createReleaseActivities({ config: deps.config }),
   };
 }
 
@@ -40,3 +42,4 @@ export type { PostBuildActivities } from './post-build';
 export type { NotifyActivities } from './notify';
 export type { ControlActivities } from './control';
 export type { PackageActivities } from './packages';
+export type { ReleaseActivities } from './release/request';

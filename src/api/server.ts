@@ -7,7 +7,7 @@ import type { Pool } from 'pg';
 import type { Config } from '../config';
 import { anyCommits } from '../db/commits';
 import type { TrunkPackage } from '../domain/trunk-build';
-import { githubSignatureProblem, packagesForPush, parseGerritRefUpdated, parseGithubPush, WebhookError, type RepoPush } from '../domain/webhooks';
+import { githubSignatureProblem, packagesForPush, parseGerritEvent, parseGithubPush, WebhookError, type RepoPush } from '../domain/webhooks';
 
 /** What the API needs of the trunks: their packages, and a way to ask for discovery. */
 export interface TrunkControl {
@@ -15,10 +15,16 @@ export interface TrunkControl {
   discover(trunk: string, packages: string[], reason: string): Promise<string>;
 }
 
+/** What the API needs of the release pipeline: step 1 for a merge into the releases repository. */
+export interface ReleaseControl {
+  onPush(push: RepoPush): Promise<{ workflowId: string; started: boolean } | null>;
+}
+
 export interface ApiDeps {
   pool: Pool;
   config: Config;
   trunks?: TrunkControl;
+  release?: ReleaseControl;
   logger?: boolean;
 }
 
@@ -45,6 +51,9 @@ export function createApiServer(deps: ApiDeps): FastifyInstance {
 
   // Push webhooks: discovery of the touched packages starts at once, not at the next schedule.
   const onPush = async (push: RepoPush) => {
+    // A merge into the releases repository is a release request: step 1 starts (once per merge commit).
+    const release = deps.release ? await deps.release.onPush(push) : null;
+    if (release) return { project: push.project, branch: push.branch, release };
     if (!deps.trunks) throw Object.assign(new Error('this API server does not steer trunks'), { statusCode: 503 });
     const started: Array<{ trunk: string; packages: string[] }> = [];
     for (const t of deps.config.trunks) {
@@ -77,7 +86,7 @@ export function createApiServer(deps: ApiDeps): FastifyInstance {
   const refuse = (reason: string) => Object.assign(new Error(reason), { statusCode: 401 });
   app.post('/api/webhooks/gerrit', async (request, reply) => {
     if (secret && request.headers.authorization !== `Bearer ${secret}`) throw refuse('Authorization: a Bearer token equal to the webhook secret is required');
-    return reply.status(202).send(await onPush(parsed(parseGerritRefUpdated, request.body)));
+    return reply.status(202).send(await onPush(parsed(parseGerritEvent, request.body)));
   });
   app.post('/api/webhooks/github', async (request, reply) => {
     if (secret) {

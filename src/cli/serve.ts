@@ -6,7 +6,8 @@ import { ensureDiscoverySchedules, requestDiscovery } from '../control/trunk';
 import { startSyncPackages } from '../control/packages';
 import { createPool } from '../db/pool';
 import { migrate } from '../db/migrate';
-import { createApiServer, type TrunkControl } from '../api/server';
+import { createApiServer, type ReleaseControl, type TrunkControl } from '../api/server';
+import { ensureReleasePollSchedule, releaseSteering } from '../control/release';
 import { createPackageSource } from '../activities/pkginfo/source';
 import { generateDemoTrunk } from '../activities/demo';
 import { installPushHooks, showFailureOnce } from './demo';
@@ -14,7 +15,7 @@ import { startWorker, type RunningWorker, type WorkerRoles } from '../worker';
 import type { SyncPackagesResult } from '../activities/packages';
 
 /** The API's view of the trunks: package lists from their drivers, discovery through Temporal. */
-async function apiTrunkControl(config: Config): Promise<{ trunks: TrunkControl; close(): Promise<void> }> {
+async function apiTrunkControl(config: Config): Promise<{ trunks: TrunkControl; release: ReleaseControl; close(): Promise<void> }> {
   const { client, connection } = await connectClient(config);
   const packages = createPackageSource(config);
   return {
@@ -22,6 +23,7 @@ async function apiTrunkControl(config: Config): Promise<{ trunks: TrunkControl; 
       packages: (trunk) => packages.packages(trunk),
       discover: (trunk, names, reason) => requestDiscovery(client, config, trunk, names, reason),
     },
+    release: releaseSteering(client, config),
     close: () => connection.close(),
   };
 }
@@ -35,7 +37,7 @@ export async function runProcesses(config: Config, parts: { worker: boolean; api
   await migrate(pool);
   let worker: RunningWorker | undefined;
   const control = parts.api ? await apiTrunkControl(config) : undefined;
-  const api = parts.api ? createApiServer({ pool, config, trunks: control?.trunks }) : undefined;
+  const api = parts.api ? createApiServer({ pool, config, trunks: control?.trunks, release: control?.release }) : undefined;
   try {
     if (parts.worker) worker = await startWorker(config, parts.roles);
     if (api) await api.listen({ host: config.http.host, port: config.http.port });
@@ -68,6 +70,7 @@ export async function runProcesses(config: Config, parts: { worker: boolean; api
           console.error(`  demo: could not show the failure path: ${err.message}`));
       }
       await ensureDiscoverySchedules(client, config);
+      await ensureReleasePollSchedule(client, config);
       for (const t of config.trunks) await requestDiscovery(client, config, t.name, undefined, 'start-up');
       for (const t of config.trunks) {
         console.log(`  trunk ${t.name}:  ${config.http.publicUrl}/repos/${t.name}/  (consistent/${t.reponame}.repo once every package is green)`);

@@ -50,3 +50,37 @@ export async function makeProjectRepo(reposRoot: string, repo: string): Promise<
   await pushBranch(work, 'origin', 'master');
   return { bare, work, commit };
 }
+
+export interface ReleasesRepo {
+  bare: string;
+  work: string;
+  /** Merges a change (files under the releases repo) into master with a merge commit, pushes it and returns the merge commit. */
+  merge(files: Record<string, string>, subject: string): Promise<string>;
+}
+
+/** A releases repository (bare, with a work tree) holding the real series status data. */
+export async function makeReleasesRepo(base: string): Promise<ReleasesRepo> {
+  const bare = path.join(base, 'releases.git');
+  const work = path.join(base, 'releases-work');
+  await initBare(bare, 'master');
+  await initWorkTree(work, 'master');
+  await git(work, ['remote', 'add', 'origin', bare]);
+  await mkdir(path.join(work, 'data'), { recursive: true });
+  await copyFile(path.join(FIXTURE_ROOT, 'data', 'series_status.yaml'), path.join(work, 'data', 'series_status.yaml'));
+  await commitFile(work, {}, 'series status data');
+  await pushBranch(work, 'origin', 'master');
+  let n = 0;
+  return {
+    bare,
+    work,
+    async merge(files, subject) {
+      n += 1;
+      await git(work, ['checkout', '--quiet', '-b', `change-${n}`, 'master']);
+      await commitFile(work, files, subject);
+      await git(work, ['checkout', '--quiet', 'master']);
+      await git(work, ['-c', 'user.name=Zuul', '-c', 'user.email=zuul@localhost', 'merge', '--quiet', '--no-ff', '-m', `Merge "${subject}"`, `change-${n}`]);
+      await pushBranch(work, 'origin', 'master');
+      return (await git(work, ['rev-parse', 'HEAD'])).trim();
+    },
+  };
+}
