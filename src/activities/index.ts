@@ -14,6 +14,7 @@ import { createRemoteImportActivities } from './remote-import';
 import { createPurgeActivities } from './purge';
 import { createOneOffActivities } from './one-off';
 import { createReportWriter } from './reports';
+import { createReleaseActivities } from './release/request';
 
 export interface ActivityDeps {
   pool: Pool;
@@ -35,6 +36,7 @@ export function createOrchestrationActivities(deps: ActivityDeps) {
     ...createRemoteImportActivities(deps),
     ...createPurgeActivities(deps),
     ...createOneOffActivities(deps),
+    ...createReleaseActivities({ config: deps.config }),
   };
 }
 
@@ -52,3 +54,4 @@ export type { ControlActivities } from './control';
 export type { PackageActivities } from './packages';
 export type { PromoteActivities } from './promote';
 export type { RemoteImportActivities } from './remote-import';
+export type { ReleaseActivities } from './release/request';

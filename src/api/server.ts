@@ -12,12 +12,17 @@ import type { TrunkPackage } from '../domain/trunk-build';
 import { Authenticator } from './dlrn/auth';
 import { registerDlrnApi, type DlrnControl } from './dlrn/routes';
 import { flaskJson } from './dlrn/wire';
-import { githubSignatureProblem, packagesForPush, parseGerritRefUpdated, parseGithubPush, WebhookError, type RepoPush } from '../domain/webhooks';
+import { githubSignatureProblem, packagesForPush, parseGerritEvent, parseGithubPush, WebhookError, type RepoPush } from '../domain/webhooks';
 
 /** What the API needs of the trunks: their packages, and a way to ask for discovery. */
 export interface TrunkControl {
   packages(trunk: string): Promise<TrunkPackage[]>;
   discover(trunk: string, packages: string[], reason: string): Promise<string>;
+}
+
+/** What the API needs of the release pipeline: step 1 for a merge into the releases repository. */
+export interface ReleaseControl {
+  onPush(push: RepoPush): Promise<{ workflowId: string; started: boolean } | null>;
 }
 
 export interface ApiDeps {
@@ -26,6 +31,7 @@ export interface ApiDeps {
   trunks?: TrunkControl;
   /** Promotions, rechecks and vote notices of the DLRN API; without it those answer 503. */
   dlrn?: DlrnControl;
+  release?: ReleaseControl;
   logger?: boolean;
 }
 
@@ -84,6 +90,9 @@ export function createApiServer(deps: ApiDeps): FastifyInstance {
 
   // Push webhooks: discovery of the touched packages starts at once, not at the next schedule.
   const onPush = async (push: RepoPush) => {
+    // A merge into the releases repository is a release request: step 1 starts (once per merge commit).
+    const release = deps.release ? await deps.release.onPush(push) : null;
+    if (release) return { project: push.project, branch: push.branch, release };
     if (!deps.trunks) throw Object.assign(new Error('this API server does not steer trunks'), { statusCode: 503 });
     const started: Array<{ trunk: string; packages: string[] }> = [];
     for (const t of deps.config.trunks) {
@@ -116,7 +125,7 @@ export function createApiServer(deps: ApiDeps): FastifyInstance {
   const refuse = (reason: string) => Object.assign(new Error(reason), { statusCode: 401 });
   app.post('/api/webhooks/gerrit', async (request, reply) => {
     if (secret && request.headers.authorization !== `Bearer ${secret}`) throw refuse('Authorization: a Bearer token equal to the webhook secret is required');
-    return reply.status(202).send(await onPush(parsed(parseGerritRefUpdated, request.body)));
+    return reply.status(202).send(await onPush(parsed(parseGerritEvent, request.body)));
   });
   app.post('/api/webhooks/github', async (request, reply) => {
     if (secret) {

@@ -264,6 +264,16 @@ program
     if (!Object.values(status).every((s) => s.up)) process.exitCode = 3;
   });
 
+const releaseCommand = program.command('release').description('the release pipeline: release requests, tags and their pipelines');
+releaseCommand
+  .command('validate')
+  .description("check deliverable files with openstack/releases' schema and rules (default: the files the last commit changed)")
+  .argument('[files...]', 'deliverables/<series>/<name>.yaml files')
+  .action(async (files: string[]) => {
+    const { runValidate } = await import('./release');
+    process.exitCode = await runValidate(config(), files, (line) => console.log(line));
+  });
+
 program
   .command('search-attributes')
   .description('print the custom search attributes as Name=Type, one a line')

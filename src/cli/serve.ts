@@ -8,8 +8,9 @@ import { requestRemoteImport } from '../control/remote-import';
 import { startSyncPackages } from '../control/packages';
 import { createPool } from '../db/pool';
 import { migrate } from '../db/migrate';
-import { createApiServer, type TrunkControl } from '../api/server';
+import { createApiServer, type ReleaseControl, type TrunkControl } from '../api/server';
 import type { DlrnControl } from '../api/dlrn/routes';
+import { ensureReleasePollSchedule, releaseSteering } from '../control/release';
 import { createPackageSource } from '../activities/pkginfo/source';
 import { generateDemoTrunk } from '../activities/demo';
 import { installPushHooks, showFailureOnce } from './demo';
@@ -17,7 +18,7 @@ import { startWorker, type RunningWorker, type WorkerRoles } from '../worker';
 import type { SyncPackagesResult } from '../activities/packages';
 
 /** The API's view of the trunks: package lists from their drivers, discovery through Temporal. */
-async function apiTrunkControl(config: Config): Promise<{ trunks: TrunkControl; dlrn: DlrnControl; close(): Promise<void> }> {
+async function apiTrunkControl(config: Config): Promise<{ trunks: TrunkControl; dlrn: DlrnControl; release: ReleaseControl; close(): Promise<void> }> {
   const { client, connection } = await connectClient(config);
   const packages = createPackageSource(config);
   return {
@@ -33,6 +34,7 @@ async function apiTrunkControl(config: Config): Promise<{ trunks: TrunkControl; 
       trunkStatus: (trunk) => trunkStatus(client, config, trunk),
       buildDurations: (trunk) => recentBuildDurations(client, config, trunk, 3600),
     },
+    release: releaseSteering(client, config),
     close: () => connection.close(),
   };
 }
@@ -46,7 +48,7 @@ export async function runProcesses(config: Config, parts: { worker: boolean; api
   await migrate(pool);
   let worker: RunningWorker | undefined;
   const control = parts.api ? await apiTrunkControl(config) : undefined;
-  const api = parts.api ? createApiServer({ pool, config, trunks: control?.trunks, dlrn: control?.dlrn }) : undefined;
+  const api = parts.api ? createApiServer({ pool, config, trunks: control?.trunks, dlrn: control?.dlrn, release: control?.release }) : undefined;
   try {
     if (parts.worker) worker = await startWorker(config, parts.roles);
     if (api) await api.listen({ host: config.http.host, port: config.http.port });
@@ -80,6 +82,7 @@ export async function runProcesses(config: Config, parts: { worker: boolean; api
       }
       await ensureDiscoverySchedules(client, config);
       await ensurePurgeSchedules(client, config);
+      await ensureReleasePollSchedule(client, config);
       for (const t of config.trunks) await requestDiscovery(client, config, t.name, undefined, 'start-up');
       for (const t of config.trunks) {
         console.log(`  trunk ${t.name}:  ${config.http.publicUrl}/repos/${t.name}/  (consistent/${t.reponame}.repo once every package is green)`);

@@ -277,6 +277,46 @@ export const ConfigSchema = z.strictObject({
       password: nonEmpty,
     })
     .optional(),
+  /** The release pipeline (openstack/releases' two steps): where its repositories are, how tags are made. */
+  release: z
+    .strictObject({
+      /** Project repositories, by the names deliverable files use (localgit: `<root>/<org>/<name>[.git]`; default `<data>/release/repos`). */
+      repos: z
+        .strictObject({
+          driver: z.enum(['localgit']).default('localgit'),
+          root: nonEmpty.optional(),
+        })
+        .prefault({}),
+      /** The series under development; default: the one whose status is `development` in data/series_status.yaml. */
+      currentSeries: nonEmpty.optional(),
+      /** The releases repository (deliverables/…), a URL or path; default `<data>/release/releases.git` (the local demo). */
+      releasesRepo: nonEmpty.optional(),
+      /** Its branch whose merges are release requests. */
+      releasesBranch: nonEmpty.default('master'),
+      /** Cadence of the Schedule polling that branch (and the project repositories' tags); none when unset. */
+      poll: z.string().regex(/^\d+[smh]$/, 'a duration like 30s, 5m or 1h').optional(),
+      /** GPG key (id or fingerprint) tags and artifacts are signed with; unsigned when unset. */
+      signingKey: nonEmpty.optional(),
+      /** GNUPGHOME holding that key; gpg's default when unset. */
+      gnupgHome: nonEmpty.optional(),
+      tagger: z
+        .strictObject({ name: nonEmpty.default('trunkflow Release Bot'), email: nonEmpty.default('release-bot@localhost') })
+        .prefault({}),
+      /** Where the releases site is written; default `<data>/release/site`. */
+      siteDir: nonEmpty.optional(),
+      /** Base URL of the tarballs the site links to; default `<http.publicUrl>/release/tarballs`. */
+      tarballsUrl: z.url().optional(),
+      /** Limits of the release activities: a failed job is retried by Temporal, with backoff, this many times. */
+      timeouts: z
+        .strictObject({
+          activityMinutes: count.default(30),
+          retryInitialSeconds: count.default(2),
+          retryMaximumSeconds: count.default(60),
+          maximumAttempts: count.default(5),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
   drivers: z
     .strictObject({
       build: z.enum(['rpmbuild', 'mock', 'simulated']).default('rpmbuild'),
@@ -289,10 +329,11 @@ export const ConfigSchema = z.strictObject({
 
 type RawConfig = z.infer<typeof ConfigSchema>;
 
-export interface Config extends Omit<RawConfig, 'trunks'> {
+export interface Config extends Omit<RawConfig, 'trunks' | 'release'> {
   trunks: TrunkConfig[];
   /** Absolute paths, resolved against the config file's directory (or the project root). */
   paths: RawConfig['paths'] & { data: string; repos: string; images: string; logs: string };
+  release: RawConfig['release'] & { repos: RawConfig['release']['repos'] & { root: string }; releasesRepo: string; siteDir: string; tarballsUrl: string; workDir: string };
   http: RawConfig['http'] & { publicUrl: string };
   /** Where the configuration came from, for messages. */
   source: string;
@@ -360,6 +401,24 @@ function resolvePkgInfo(t: z.infer<typeof TrunkSchema>, data: string, baseDir: s
   }
 }
 
+const publicUrlOf = (cfg: RawConfig) => cfg.http.publicUrl ?? `http://${cfg.http.host}:${cfg.http.port}`;
+
+/** The release section with absolute paths and URLs; a local path as the releases repository stays a path. */
+function releaseConfig(cfg: RawConfig, data: string, baseDir: string): Config['release'] {
+  const r = cfg.release;
+  const releasesRepo = r.releasesRepo ?? path.join(data, 'release', 'releases.git');
+  return {
+    ...r,
+    repos: { ...r.repos, root: path.resolve(baseDir, r.repos.root ?? path.join(data, 'release', 'repos')) },
+    releasesRepo: /^[a-z][a-z0-9+.-]*:/i.test(releasesRepo) ? releasesRepo : path.resolve(baseDir, releasesRepo),
+    gnupgHome: r.gnupgHome ? path.resolve(baseDir, r.gnupgHome) : undefined,
+    siteDir: path.resolve(baseDir, r.siteDir ?? path.join(data, 'release', 'site')),
+    tarballsUrl: r.tarballsUrl ?? `${publicUrlOf(cfg)}/release/tarballs`,
+    /** Clones and scratch space of the release activities. */
+    workDir: path.join(data, 'release', 'work'),
+  };
+}
+
 /** Validates raw (parsed YAML) settings plus environment overrides into a Config. */
 export function buildConfig(raw: unknown, source: string, baseDir: string, env: NodeJS.ProcessEnv = process.env): Config {
   if (raw !== null && raw !== undefined && (typeof raw !== 'object' || Array.isArray(raw))) {
@@ -403,7 +462,8 @@ export function buildConfig(raw: unknown, source: string, baseDir: string, env: 
       logs: path.resolve(baseDir, cfg.paths.logs ?? path.join(data, 'logs')),
     },
     rdoinfo: { ...cfg.rdoinfo, path: path.resolve(baseDir, cfg.rdoinfo.path) },
-    http: { ...cfg.http, publicUrl: cfg.http.publicUrl ?? `http://${cfg.http.host}:${cfg.http.port}` },
+    release: releaseConfig(cfg, data, baseDir),
+    http: { ...cfg.http, publicUrl: publicUrlOf(cfg) },
     source,
   };
 }

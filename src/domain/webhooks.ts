@@ -46,6 +46,24 @@ export function parseGerritRefUpdated(body: unknown): RepoPush {
   };
 }
 
+/**
+ * Gerrit's `change-merged` event: the change's project and branch, and
+ * `newRev`, the commit the merge put on the branch (the release request's merge commit).
+ */
+export function parseGerritChangeMerged(body: unknown): RepoPush {
+  const event = obj(body, 'body');
+  if (event.type !== 'change-merged') throw new WebhookError(`type: expected "change-merged", got ${JSON.stringify(event.type)}`);
+  const change = obj(event.change, 'change');
+  const patchSet = event.patchSet === undefined ? {} : obj(event.patchSet, 'patchSet');
+  const newRev = typeof event.newRev === 'string' ? event.newRev : typeof patchSet.revision === 'string' ? patchSet.revision : null;
+  return { source: 'gerrit', project: str(change.project, 'change.project'), urls: [], branch: str(change.branch, 'change.branch'), newRev };
+}
+
+/** A Gerrit stream event: `ref-updated` or `change-merged`. */
+export function parseGerritEvent(body: unknown): RepoPush {
+  return obj(body, 'body').type === 'change-merged' ? parseGerritChangeMerged(body) : parseGerritRefUpdated(body);
+}
+
 /** GitHub's `push` event. */
 export function parseGithubPush(body: unknown): RepoPush {
   const event = obj(body, 'body');

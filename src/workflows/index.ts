@@ -8,3 +8,5 @@ export { promoteLabel } from './promote-label';
 export { remoteImport } from './remote-import';
 export { purgeTrunk } from './purge-trunk';
 export { oneOffRun } from './one-off-run';
+export { releaseRequest } from './release-request';
+export { pollReleaseRequests } from './release-poll';

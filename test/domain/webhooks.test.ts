@@ -1,4 +1,4 @@
-import { githubSignatureProblem, normalizeRepoUrl, packagesForPush, parseGerritRefUpdated, parseGithubPush, WebhookError } from '../../src/domain/webhooks';
+import { githubSignatureProblem, normalizeRepoUrl, packagesForPush, parseGerritEvent, parseGerritRefUpdated, parseGithubPush, WebhookError } from '../../src/domain/webhooks';
 
 const packages = [
   { name: 'openstack-nova', upstream: 'https://opendev.org/openstack/nova', distgit: 'https://github.com/rdo-packages/nova-distgit.git' },
@@ -43,5 +43,13 @@ describe('GitHub webhook signatures', () => {
     expect(githubSignatureProblem(`sha256=${'cd'.repeat(32)}`, good)).toContain('does not match');
     expect(githubSignatureProblem(undefined, good)).toContain('missing');
     expect(githubSignatureProblem('sha1=abc', good)).toContain('expected sha256=');
+  });
+});
+
+describe('Gerrit change-merged', () => {
+  test('gives the project, branch and the merge commit', () => {
+    expect(parseGerritEvent({ type: 'change-merged', change: { project: 'openstack/releases', branch: 'master' }, patchSet: { revision: 'p1' }, newRev: 'm1' }))
+      .toEqual({ source: 'gerrit', project: 'openstack/releases', urls: [], branch: 'master', newRev: 'm1' });
+    expect(() => parseGerritEvent({ type: 'change-merged', change: { branch: 'master' } })).toThrow('change.project: expected a non-empty string');
   });
 });
