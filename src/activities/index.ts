@@ -10,6 +10,7 @@ import { createPackageActivities } from './packages';
 import type { PackageSource } from './pkginfo/source';
 import { createPostBuildActivities } from './post-build';
 import { createPromoteActivities } from './promote';
+import { createRemoteImportActivities } from './remote-import';
 import { createReportWriter } from './reports';
 
 export interface ActivityDeps {
@@ -29,6 +30,7 @@ export function createOrchestrationActivities(deps: ActivityDeps) {
     ...createNotifyActivities(deps),
     ...createControlActivities(deps.steering),
     ...createPromoteActivities(deps),
+    ...createRemoteImportActivities(deps),
   };
 }
 
@@ -43,3 +45,4 @@ export type { NotifyActivities } from './notify';
 export type { ControlActivities } from './control';
 export type { PackageActivities } from './packages';
 export type { PromoteActivities } from './promote';
+export type { RemoteImportActivities } from './remote-import';

@@ -5,6 +5,7 @@
  * components, and the promotion rows are inserted; on any failure every link
  * already moved is put back, so a batch is all or nothing.
  */
+import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Pool } from 'pg';
@@ -33,11 +34,11 @@ interface Moved {
 }
 
 /** Puts links back as they were, newest move first; best effort, as DLRN's rollback. */
-async function rollback(moved: Moved[]): Promise<void> {
+async function rollback(moved: Moved[], tmp: string): Promise<void> {
   for (const m of [...moved].reverse()) {
     try {
       if (m.before === null) await rm(m.link, { force: true });
-      else await atomicSymlink(m.before, m.link);
+      else await atomicSymlink(m.before, m.link, tmp);
     } catch {
       // keep rolling back the others
     }
@@ -77,17 +78,19 @@ export function createPromoteActivities(deps: PromoteDeps) {
       }
 
       const moved: Moved[] = [];
+      // A batch and a single promotion of one label run in different workflows: their temporary links must not meet.
+      const tmp = `_${randomBytes(4).toString('hex')}`;
       try {
         for (const { item, link, base } of plans) {
           await mkdir(base, { recursive: true });
           const labelPath = path.join(base, item.promoteName);
           const before = await readLink(labelPath);
           moved.push({ link: labelPath, before });
-          await atomicSymlink(link.target, labelPath);
+          await atomicSymlink(link.target, labelPath, tmp);
           if (before !== null && before !== link.target) {
             const previousPath = path.join(base, previousLabelName(item.promoteName));
             moved.push({ link: previousPath, before: await readLink(previousPath) });
-            await atomicSymlink(before, previousPath);
+            await atomicSymlink(before, previousPath, tmp);
           }
         }
         const last = plans[plans.length - 1];
@@ -113,7 +116,7 @@ export function createPromoteActivities(deps: PromoteDeps) {
           },
         };
       } catch (err) {
-        await rollback(moved);
+        await rollback(moved, tmp);
         // The error's code only: DLRN's message reveals the repo's absolute path.
         const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message.replaceAll(reposDir, '<repos>');
         const rolledBack = req.batch ? '. All previously created symlinks have been rolled back.' : '';

@@ -4,6 +4,7 @@ import { demoDir } from '../config';
 import { connectClient } from '../control/client';
 import { ensureDiscoverySchedules, recentBuildDurations, requestDiscovery, requestRecheck, trunkStatus } from '../control/trunk';
 import { requestPromotion, signalVoteRecorded } from '../control/promote';
+import { requestRemoteImport } from '../control/remote-import';
 import { startSyncPackages } from '../control/packages';
 import { createPool } from '../db/pool';
 import { migrate } from '../db/migrate';
@@ -27,6 +28,7 @@ async function apiTrunkControl(config: Config): Promise<{ trunks: TrunkControl; 
     dlrn: {
       promote: (req) => requestPromotion(client, config, req),
       recheck: (trunk, name) => requestRecheck(client, config, trunk, name),
+      remoteImport: (trunk, url) => requestRemoteImport(client, config, trunk, url),
       voteRecorded: (vote) => signalVoteRecorded(client, vote),
       trunkStatus: (trunk) => trunkStatus(client, config, trunk),
       buildDurations: (trunk) => recentBuildDurations(client, config, trunk, 3600),

@@ -34,6 +34,11 @@ export async function requestDiscovery(client: Client, config: Config, name: str
   return handle.workflowId;
 }
 
+/** Starts the trunk workflow unless it runs (an import reports its build to it). */
+export async function ensureTrunkRunning(client: Client, config: Config, name: string): Promise<void> {
+  await client.workflow.start(trunk, { ...trunkStart(config, name), workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING });
+}
+
 /** Queues builds found elsewhere (an import, a benchmark) on a trunk. */
 export async function enqueueBuilds(client: Client, config: Config, name: string, requests: BuildRequest[]): Promise<void> {
   await client.workflow.signalWithStart(trunk, { ...trunkStart(config, name), signal: enqueueSignal, signalArgs: [requests] });

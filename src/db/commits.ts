@@ -171,3 +171,11 @@ export async function buildCountsByStatus(db: Db, trunk: string): Promise<{ succ
   const r = rows[0];
   return { succeeded: Number(r.succeeded), failed: Number(r.failed), retry: Number(r.retry), total: Number(r.total) };
 }
+
+/** DLRN's getLastProcessedCommit times: the package's newest rpm row that is not RETRY. */
+export async function lastProcessedTimes(db: Db, trunk: string, projectName: string): Promise<{ dtCommit: number; dtDistro: number } | null> {
+  const { rows } = await db.query<{ dt_commit: number | null; dt_distro: number | null }>(
+    `SELECT dt_commit, dt_distro FROM commits WHERE trunk = $1 AND project_name = $2 AND type = 'rpm' AND status <> 'RETRY' ORDER BY id DESC LIMIT 1`,
+    [trunk, projectName]);
+  return rows[0] ? { dtCommit: rows[0].dt_commit ?? 0, dtDistro: rows[0].dt_distro ?? 0 } : null;
+}

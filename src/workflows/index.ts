@@ -5,3 +5,4 @@ export { discoverTrunk } from './discover-trunk';
 export { buildPackage } from './build-package';
 export { triggerDiscovery } from './trigger-discovery';
 export { promoteLabel } from './promote-label';
+export { remoteImport } from './remote-import';

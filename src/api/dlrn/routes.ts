@@ -23,6 +23,7 @@ import { reportHtml } from '../../domain/trunk/reports';
 import { repoHash } from '../../domain/trunk/hashes';
 import type { RecheckAnswer } from '../../domain/trunk-build';
 import type { VoteRecorded } from '../../workflows/messages';
+import type { RemoteImportAnswer } from '../../workflows/remote-import';
 import type { Authenticator } from './auth';
 import { graphqlHandler } from './graphql';
 import { jsonBody, params, rawBody, sendJson } from './wire';
@@ -31,6 +32,8 @@ import { jsonBody, params, rawBody, sendJson } from './wire';
 export interface DlrnControl {
   promote(req: PromoteRequest): Promise<PromoteAnswer>;
   recheck(trunk: string, packageName: string): Promise<RecheckAnswer>;
+  /** remote/import: fetch the build at repoUrl and run the trunk's post-build on it. */
+  remoteImport?(trunk: string, repoUrl: string): Promise<RemoteImportAnswer>;
   voteRecorded(vote: VoteRecorded): Promise<unknown>;
   /** The trunk workflow's queue, for /metrics; absent or failing: the gauges are left out. */
   trunkStatus?(trunk: string): Promise<{ queued: unknown[]; running: unknown[]; postBuildsPending: number }>;
@@ -257,9 +260,12 @@ export function registerDlrnApi(app: FastifyInstance, deps: DlrnApiDeps): void {
     return promote(reply, { trunk: name, items, user: userOf(request), batch: true });
   });
 
-  app.post('/api/remote/import', writeJson, async (request) => {
-    parseInput(RemoteImport, await input(request));
-    throw new DlrnApiError(501, 'Remote import is not available on this server yet');
+  app.post('/api/remote/import', writeJson, async (request, reply) => {
+    const p = parseInput(RemoteImport, await input(request));
+    const c = control();
+    if (!c.remoteImport) throw new DlrnApiError(503, 'This API server cannot import remote builds');
+    const answer = await c.remoteImport(name, p.repo_url);
+    return answer.ok ? sendJson(reply, 201, { repo_url: p.repo_url }) : sendJson(reply, answer.status, { message: answer.message });
   });
 
   const html = (reply: FastifyReply, text: string) => reply.status(200).type('text/html; charset=utf-8').send(text);

@@ -310,7 +310,8 @@ export const Promote: Model<PromoteInput> = { fields: promoteFields, root: promo
  * An empty list is refused (DLRN fails on it with a 500).
  */
 export function parsePromoteBatch(body: unknown): PromoteInput[] {
-  const model = 'ParsingModel[List[PromoteInput]]';
+  // pydantic 1.10 names the model after str(List[PromoteInput]), the class's module path included.
+  const model = 'ParsingModel[List[dlrn.api.inputs.promotions.PromoteInput]]';
   if (body === null || body === undefined) throw new DlrnApiError(400, validationErrorText(model, [{ loc: ['__root__'], msg: 'none is not an allowed value', type: 'type_error.none.not_allowed' }]));
   if (!Array.isArray(body)) throw new DlrnApiError(400, validationErrorText(model, [{ loc: ['__root__'], msg: 'value is not a valid list', type: 'type_error.list' }]));
   const out: PromoteInput[] = [];

@@ -214,6 +214,8 @@ describe('DLRN API reads and votes', () => {
     ] } });
     const get = await app.inject({ method: 'GET', url: `/api/graphql?query=${encodeURIComponent('{ commits(limit: 1) { projectName } }')}` });
     expect(get.json()).toEqual({ data: { commits: [{ projectName: 'python-baz' }] } });
+    const getBody = await app.inject({ method: 'GET', url: '/api/graphql', payload: JSON.stringify({ query: '{ commits(limit: 1) { projectName } }' }), headers: { 'content-type': 'application/json' } });
+    expect(getBody.json()).toEqual({ data: { commits: [{ projectName: 'python-baz' }] } });
     const votes = await ql('query($gt: Int) { civote(where: {timestamp: {gt: $gt}}, ciVote: true) { ciName timestamp commit { commitHash } } }', { gt: 1700000150 });
     expect(votes.json().data.civote).toEqual([
       { ciName: 'job-c', timestamp: 1700000400, commit: { commitHash: C.failed.commit } },

@@ -16,17 +16,18 @@ export const C = {
 export const USER = { name: 'foo', password: 'bar' };
 export const basic = (user = USER.name, password = USER.password) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
-/** Trunks `main` (first, also at /api) and `other`, with a private data dir. */
-export function trunkOverrides(): Record<string, unknown> {
+/** Trunks `main` (first, also at /api; or the name given) and `other`, with a private data dir. */
+export function trunkOverrides(main = 'main', options: Record<string, unknown> = {}): Record<string, unknown> {
   const data = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-dlrn-api-'));
   return {
     paths: { data },
     http: { port: 0, publicUrl: 'http://trunk.example.test' },
-    trunks: [{ name: 'main', release: 'flamingo', baseurl: 'http://trunk.example.test/main' }, { name: 'other', release: 'flamingo' }],
+    trunks: [{ name: main, release: 'flamingo', baseurl: `http://trunk.example.test/${main}`, ...options }, { name: 'other', release: 'flamingo' }],
   };
 }
 
-export async function seed(pool: Pool): Promise<Record<string, number>> {
+/** Seeds the database; `main` names the first trunk (tests that start workflows use a name of their own). */
+export async function seed(pool: Pool, main = 'main'): Promise<Record<string, number>> {
   // Few rounds keep the tests quick; the 656,000-round hashes DLRN writes are tested on their own.
   await pool.query('INSERT INTO users (username, password) VALUES ($1, $2)', [USER.name, sha512Crypt(USER.password, 'foosalt', 1000)]);
   const commit = async (trunk: string, project: string, h: { commit: string; distro: string; extended?: string }, status: string, extra: { component?: string; flags?: number; dtBuild: number }) => {
@@ -37,10 +38,10 @@ export async function seed(pool: Pool): Promise<Record<string, number>> {
     return rows[0].id;
   };
   const ids = {
-    foo: await commit('main', 'python-foo', C.foo, 'SUCCESS', { dtBuild: 1_700_000_000 }),
-    bar: await commit('main', 'python-bar', C.bar, 'SUCCESS', { component: 'tripleo', dtBuild: 1_700_050_000 }),
-    failed: await commit('main', 'python-foo', C.failed, 'FAILED', { dtBuild: 1_700_086_400 }),
-    purged: await commit('main', 'python-baz', C.purged, 'SUCCESS', { flags: 2, dtBuild: 1_700_090_000 }),
+    foo: await commit(main, 'python-foo', C.foo, 'SUCCESS', { dtBuild: 1_700_000_000 }),
+    bar: await commit(main, 'python-bar', C.bar, 'SUCCESS', { component: 'tripleo', dtBuild: 1_700_050_000 }),
+    failed: await commit(main, 'python-foo', C.failed, 'FAILED', { dtBuild: 1_700_086_400 }),
+    purged: await commit(main, 'python-baz', C.purged, 'SUCCESS', { flags: 2, dtBuild: 1_700_090_000 }),
     other: await commit('other', 'python-foo', C.other, 'SUCCESS', { dtBuild: 1_700_000_000 }),
   };
   const vote = (commitId: number, ci: string, ok: boolean, ts: number, component: string | null = null) => pool.query(
@@ -56,6 +57,6 @@ export async function seed(pool: Pool): Promise<Record<string, number>> {
     VALUES ($1, 'tested', 1700000500, 'foo', NULL, 'agg1'), ($2, 'tripleo-ci-testing', 1700000600, 'foo', 'tripleo', NULL),
            ($3, 'tested', 1700000700, 'foo', 'elsewhere', NULL)`, [ids.foo, ids.bar, ids.other]);
   await pool.query(`INSERT INTO civotes_agg (trunk, ref_hash, ci_name, ci_url, ci_vote, ci_in_progress, timestamp, notes, "user")
-    VALUES ('main', 'agg1', 'agg-job', 'http://ci.example.test/agg', true, false, 1700000800, 'n', 'foo')`);
+    VALUES ($1, 'agg1', 'agg-job', 'http://ci.example.test/agg', true, false, 1700000800, 'n', 'foo')`, [main]);
   return ids;
 }

@@ -84,9 +84,9 @@ describe('promote-batch input', () => {
   });
 
   it("answers other problems with pydantic's ValidationError text", () => {
-    expect(refusal(() => parsePromoteBatch(null)).message).toBe('1 validation error for ParsingModel[List[PromoteInput]]\n__root__\n  none is not an allowed value (type=type_error.none.not_allowed)');
+    expect(refusal(() => parsePromoteBatch(null)).message).toBe('1 validation error for ParsingModel[List[dlrn.api.inputs.promotions.PromoteInput]]\n__root__\n  none is not an allowed value (type=type_error.none.not_allowed)');
     expect(refusal(() => parsePromoteBatch([{ commit_hash: 'a', distro_hash: 'b', promote_name: 5 }])).message)
-      .toBe('1 validation error for ParsingModel[List[PromoteInput]]\n__root__ -> 0 -> promote_name\n  str type expected (type=type_error.str)');
+      .toBe('1 validation error for ParsingModel[List[dlrn.api.inputs.promotions.PromoteInput]]\n__root__ -> 0 -> promote_name\n  str type expected (type=type_error.str)');
     expect(refusal(() => parsePromoteBatch([{ promote_name: 'x' }])).message).toBe('Both commit_hash and distro_hash must be specified.');
   });
 });
