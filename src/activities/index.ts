@@ -9,6 +9,8 @@ import { createNotifyActivities } from './notify';
 import { createPackageActivities } from './packages';
 import type { PackageSource } from './pkginfo/source';
 import { createPostBuildActivities } from './post-build';
+import { createPromoteActivities } from './promote';
+import { createRemoteImportActivities } from './remote-import';
 import { createReportWriter } from './reports';
 
 export interface ActivityDeps {
@@ -27,6 +29,8 @@ export function createOrchestrationActivities(deps: ActivityDeps) {
     ...createPostBuildActivities({ ...deps, reports }),
     ...createNotifyActivities(deps),
     ...createControlActivities(deps.steering),
+    ...createPromoteActivities(deps),
+    ...createRemoteImportActivities(deps),
   };
 }
 
@@ -40,3 +44,5 @@ export type { PostBuildActivities } from './post-build';
 export type { NotifyActivities } from './notify';
 export type { ControlActivities } from './control';
 export type { PackageActivities } from './packages';
+export type { PromoteActivities } from './promote';
+export type { RemoteImportActivities } from './remote-import';

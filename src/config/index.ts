@@ -206,6 +206,25 @@ export const ConfigSchema = z.strictObject({
       webhookSecret: nonEmpty.optional(),
     })
     .prefault({}),
+  /** The DLRN-compatible REST API, one per trunk. */
+  dlrnApi: z
+    .strictObject({
+      /** Each trunk's API lives under `<prefix>/api/...` (and `<prefix>/metrics`); `{trunk}` is the trunk's name. */
+      prefix: z.string().regex(/^(\/[A-Za-z0-9._{}-]+)+$/, 'a path like /{trunk} or /dlrn/{trunk}').default('/{trunk}'),
+      /** Also serve the first trunk's API at `/api/...` and `/metrics`, as a lone DLRN does. */
+      firstTrunkAtRoot: z.boolean().default(true),
+      /** Require credentials on reads too (DLRN's PROTECT_READ_ENDPOINTS). */
+      protectReads: z.boolean().default(false),
+      /** Requests with a larger body are refused (413). */
+      bodyLimitBytes: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+      /** /promotions without a limit returns this many (DLRN: every row). */
+      promotionsDefaultLimit: z.coerce.number().int().min(1).max(100).default(100),
+      /** How long a verified credential is trusted without hashing the password again. */
+      authCacheSeconds: z.coerce.number().int().min(0).max(3600).default(300),
+      /** How long promote waits for its workflow before answering 504. */
+      promoteTimeoutSeconds: z.coerce.number().int().min(1).max(3600).default(120),
+    })
+    .prefault({}),
   rdoinfo: z
     .strictObject({
       path: nonEmpty.default('../shared/data/rdoinfo'),
