@@ -2,7 +2,7 @@
  * Trunk builder benchmarks (npm run bench), against the private stack
  * scripts/bench.sh starts. Each prints its figure; none asserts.
  *  1. parallel efficiency: the real flamingo list x 1 commit, simulated 2 s builds, 8 slots;
- *  2. post-build cost per build at 100 and 1000 packages (simulated, 0 s builds);
+ *  2. post-build cost per build at 100 and 1000 packages (bench/post-build.ts: in process, real RPMs);
  *  3. webhook -> build start latency on the demo trunk (real git);
  *  4. recovery: a build host killed mid-build, until its builds run again elsewhere.
  */
@@ -23,8 +23,8 @@ import { migrate } from '../src/db/migrate';
 import type { BuildRequest, TrunkPackage } from '../src/domain/trunk-build';
 import { buildWorkflowId } from '../src/domain/trunk/hashes';
 import { startWorker } from '../src/worker';
+import { postBuildBench } from './post-build';
 import { killHost, recoverySeconds, startBuildHost, untilBuilding } from '../test/support/build-hosts';
-import { trunkWorkflowId } from '../src/workflows/messages';
 
 const temporalAddress = process.env.TRUNKFLOW_TEST_TEMPORAL_ADDRESS;
 const adminUrl = process.env.TRUNKFLOW_TEST_DATABASE_URL;
@@ -127,11 +127,6 @@ function slotTurnovers(spans: ActivitySpan[], slots: number): Array<{ idle: numb
   return out;
 }
 
-/** Execution time of every postBuild activity across all runs of a trunk workflow. */
-async function postBuildDurations(client: Client, trunk: string): Promise<number[]> {
-  return (await activitySpans(client, `WorkflowId = '${trunkWorkflowId(trunk)}'`, 'postBuild')).map((s) => s.end - s.start);
-}
-
 /** Peak resident memory of this process (the worker runs in it) and of the Temporal dev server, in MiB. */
 function peakRss(): string {
   const own = process.resourceUsage().maxRSS / 1024;
@@ -178,42 +173,6 @@ async function parallelEfficiency(): Promise<void> {
       `first build started after ${((Math.min(...spans.map((x) => x.start)) - started) / 1000).toFixed(1)} s, last ended after ${((Math.max(...spans.map((x) => x.end)) - started) / 1000).toFixed(1)} s`);
     console.log(`parallel efficiency: ${packages.length} packages x 1 commit, ${buildSeconds} s simulated builds, ${slots} slots: ` +
       `makespan ${makespan.toFixed(1)} s, ideal ${ideal.toFixed(1)} s, ratio ${(makespan / ideal).toFixed(3)} (goal <= 1.15) ${peakRss()}`);
-  } finally {
-    await setup.close();
-  }
-}
-
-function syntheticRdoinfo(dir: string, count: number): void {
-  fs.mkdirSync(dir, { recursive: true });
-  const packages = Array.from({ length: count }, (_, i) => ({ project: `bench${String(i).padStart(4, '0')}`, conf: 'bench', tags: { bench: null } }));
-  fs.writeFileSync(path.join(dir, 'rdo.yml'), stringify({
-    releases: [{ name: 'bench', branch: 'rpm-master', repos: [] }],
-    'package-configs': {
-      bench: {
-        name: 'python-%(project)s', upstream: 'https://git.example.org/%(project)s',
-        'master-distgit': 'https://git.example.org/%(project)s-distgit', maintainers: ['bench@example.org'],
-      },
-    },
-    packages,
-  }));
-}
-
-async function postBuildCost(count: number): Promise<number> {
-  const name = `bench-post-${count}`;
-  const rdoinfo = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-bench-rdoinfo-'));
-  syntheticRdoinfo(rdoinfo, count);
-  const setup = await freshSetup(name, {
-    release: 'bench', rdoinfo: { path: rdoinfo }, buildSlots: 8, buildDriver: 'simulated', simulated: { durationMs: 0, sources: false },
-  });
-  try {
-    const packages = await createPackageSource(setup.config).packages(name);
-    await enqueueBuilds(setup.client, setup.config, name, requestsFor(setup.config, name, packages));
-    await waitForRows(setup.pool, name, packages.length, 30 * 60_000);
-    await sleep(1000);
-    const durations = await postBuildDurations(setup.client, name);
-    const avg = mean(durations);
-    console.log(`post-build cost at ${count} packages: ${durations.length} post-builds, mean ${avg.toFixed(1)} ms, p50 ${quantile(durations, 0.5).toFixed(1)} ms`);
-    return avg;
   } finally {
     await setup.close();
   }
@@ -301,11 +260,7 @@ async function recovery(): Promise<void> {
 async function main(): Promise<void> {
   const only = process.argv[2];
   if (!only || only === 'parallel') await parallelEfficiency();
-  if (!only || only === 'post-build') {
-    const small = await postBuildCost(100);
-    const large = await postBuildCost(1000);
-    console.log(`post-build cost ratio 1000/100 packages: ${(large / small).toFixed(2)} (goal <= 1.5; DLRN grows linearly)`);
-  }
+  if (!only || only === 'postbuild' || only === 'post-build') await postBuildBench(adminUrl!);
   if (!only || only === 'webhook') await webhookLatency(30);
   if (!only || only === 'recovery') await recovery();
 }

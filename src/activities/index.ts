@@ -11,6 +11,8 @@ import type { PackageSource } from './pkginfo/source';
 import { createPostBuildActivities } from './post-build';
 import { createPromoteActivities } from './promote';
 import { createRemoteImportActivities } from './remote-import';
+import { createPurgeActivities } from './purge';
+import { createOneOffActivities } from './one-off';
 import { createReportWriter } from './reports';
 
 export interface ActivityDeps {
@@ -22,7 +24,7 @@ export interface ActivityDeps {
 
 /** Every activity of the orchestration task queue. */
 export function createOrchestrationActivities(deps: ActivityDeps) {
-  const reports = createReportWriter(deps);
+  const reports = createReportWriter({ ...deps, queuedBuilds: (trunk) => deps.steering.queuedBuilds(trunk) });
   return {
     ...createPackageActivities({ pool: deps.pool, rdoinfoPath: deps.config.rdoinfo.path, rdoinfoEntry: deps.config.rdoinfo.entry }),
     ...createDiscoveryActivities(deps),
@@ -31,6 +33,8 @@ export function createOrchestrationActivities(deps: ActivityDeps) {
     ...createControlActivities(deps.steering),
     ...createPromoteActivities(deps),
     ...createRemoteImportActivities(deps),
+    ...createPurgeActivities(deps),
+    ...createOneOffActivities(deps),
   };
 }
 
@@ -41,6 +45,8 @@ export type OrchestrationActivities = ReturnType<typeof createOrchestrationActiv
 export type { BuildActivities } from './build/activities';
 export type { DiscoveryActivities } from './discovery';
 export type { PostBuildActivities } from './post-build';
+export type { PurgeActivities } from './purge';
+export type { OneOffActivities } from './one-off';
 export type { NotifyActivities } from './notify';
 export type { ControlActivities } from './control';
 export type { PackageActivities } from './packages';

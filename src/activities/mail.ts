@@ -38,7 +38,7 @@ export function createMailer(cfg: MailerConfig): Mailer {
       const info = await transport.sendMail({
         from: cfg.from,
         to,
-        subject: buildFailureSubject(msg.packageName, msg.trunk),
+        subject: buildFailureSubject(msg.packageName),
         text: buildFailureBody(msg),
       });
       return { messageId: info.messageId };

@@ -1,16 +1,15 @@
 /** Notifications of a failed build (DLRN's notifications.py): the maintainers' mail and the FTBFS review. */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Pool } from 'pg';
 import { findTrunk, type Config } from '../config';
 import { lastEmail, setLastEmail } from '../db/projects';
-import { commitUrl, lastLines, shouldSendMail } from '../domain/notifications';
+import { commitUrl, shouldSendMail } from '../domain/notifications';
 import { shardedCommitDir } from '../domain/trunk/hashes';
 import { pickSpecFile } from '../domain/trunk/source-tarball';
 import { ensureCommit } from './clones';
 import { git, listTree, resolveBranch } from './git';
 import type { BuildOutcome } from '../domain/trunk-build';
-import { cloneDirs, trunkBaseurl, trunkPaths } from './layout';
+import { cloneDirs, trunkBaseurl } from './layout';
 import { createMailer, type Mailer } from './mail';
 import type { PackageSource } from './pkginfo/source';
 import type { ReviewDriver } from './review/driver';
@@ -46,7 +45,6 @@ export function createNotifyActivities(deps: NotifyDeps) {
     ? createMailer({ host: config.mail.host, port: config.mail.port, secure: config.mail.secure, user: config.mail.user, password: config.mail.password, from: config.mail.from })
     : null;
   let review: ReviewDriver | undefined;
-  const logUrl = (outcome: BuildOutcome) => `${trunkBaseurl(config, findTrunk(config, outcome.request.trunk))}/${outcome.attempt?.logPath ?? ''}`;
 
   return {
     /** Mails the maintainers of a failed build, at most once a day per package (projects.last_email). */
@@ -55,12 +53,11 @@ export function createNotifyActivities(deps: NotifyDeps) {
       const now = Math.floor(Date.now() / 1000);
       const req = outcome.request;
       if (!shouldSendMail(await lastEmail(pool, req.packageName), now)) return false;
-      const t = findTrunk(config, req.trunk);
-      const logPath = path.join(trunkPaths(config, req.trunk).repos, outcome.attempt?.logPath ?? '');
+      const pkg = await deps.packages.find(req.trunk, req.packageName);
+      // DLRN's [2] link is the build's repo dir, where rpmbuild.log and the SRPM are.
+      const repoDirUrl = `${trunkBaseurl(config, findTrunk(config, req.trunk))}/${outcome.attempt?.repoDir ?? ''}`;
       await mailer.sendBuildFailure({
-        packageName: req.packageName, release: req.release, trunk: t.sourceBranch, commitHash: req.commitHash,
-        distroHash: req.distroHash, maintainers: req.maintainers, logUrl: logUrl(outcome),
-        logTail: fs.existsSync(logPath) ? lastLines(fs.readFileSync(logPath, 'utf8'), 40) : `(no build log at ${logPath})`,
+        packageName: req.packageName, upstream: pkg.upstream, distgit: pkg.distgit, logUrl: repoDirUrl, maintainers: req.maintainers,
       });
       await setLastEmail(pool, req.packageName, now);
       return true;

@@ -1,4 +1,5 @@
 /** Yum repository files: createrepo_c, RPM listing, and DLRN's relative, atomically replaced symlinks. */
+import { existsSync } from 'node:fs';
 import { readdir, readlink, rename, rm, symlink } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import { run } from './process';
@@ -12,12 +13,24 @@ export interface CreateRepoOptions {
   onProgress?: (detail: string) => void;
   /** Where createrepo_c's output goes (appended); discarded when absent. */
   logFile?: string;
+  /**
+   * A repo dir whose repodata/ describes most of the same RPMs (the previous
+   * build's): createrepo_c reuses its entry for every RPM of the same name,
+   * size and mtime instead of reading and checksumming the file again, as it
+   * does with the dir's own repodata/ when there is one.
+   */
+  reuseFrom?: string;
 }
 
 /** Writes <dir>/repodata/ for the RPMs in dir (symlinked ones included). */
 export async function createRepo(dir: string, opts: CreateRepoOptions): Promise<void> {
   // No shell: the glob is handed to createrepo_c, which matches it itself.
-  const args = [...(opts.includeSrpm ? [] : ['-x', '*.src.rpm']), ...(opts.database === false ? ['--no-database'] : []), dir];
+  // Entries of unchanged RPMs (same name, size and mtime) are taken from dir's own metadata and reuseFrom's.
+  const own = existsSync(join(dir, 'repodata', 'repomd.xml'));
+  // With its own, the dir needs no other: loading two sets of metadata costs more than it saves.
+  const from = !own && opts.reuseFrom && existsSync(join(opts.reuseFrom, 'repodata', 'repomd.xml')) ? ['--update-md-path', opts.reuseFrom] : [];
+  const reuse = own || from.length > 0 ? ['--update', ...from] : [];
+  const args = [...(opts.includeSrpm ? [] : ['-x', '*.src.rpm']), ...(opts.database === false ? ['--no-database'] : []), ...reuse, dir];
   await run('createrepo_c', args, { signal: opts.signal, onProgress: opts.onProgress, logFile: opts.logFile });
 }
 
@@ -31,7 +44,12 @@ export async function atomicSymlink(target: string, linkPath: string, tmpSuffix 
   const tmp = `${linkPath}${tmpSuffix}`;
   await rm(tmp, { force: true }); // left by an interrupted update
   await symlink(target, tmp);
-  await rename(tmp, linkPath);
+  try {
+    await rename(tmp, linkPath);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
 }
 
 /** The link's target as stored, or null when linkPath does not exist or is not a link. */

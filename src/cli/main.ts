@@ -126,6 +126,64 @@ trunkCommand
     process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
   });
 
+trunkCommand
+  .command('build')
+  .description("a one-off run of some packages, as DLRN's --package-name runs, as a workflow")
+  .requiredOption('-p, --package <name>', 'package to build (repeat for more)', (v: string, all: string[] = []) => [...all, v])
+  .option('--head-only', 'build only the newest new commit of each package (DLRN --head-only)')
+  .option('--order', "build one at a time in BuildRequires order, not commit dates (DLRN --order)")
+  .option('--dev', "build each package's HEAD whatever was built before, recording nothing (DLRN --dev)")
+  .option('--no-wait', 'print the workflow ID and return without waiting for the builds')
+  .option('-t, --trunk <name>', 'trunk (default: the only one configured)')
+  .action(async (opts: { package: string[]; headOnly?: boolean; order?: boolean; dev?: boolean; wait: boolean; trunk?: string }) => {
+    const { oneOffProblem } = await import('../domain/trunk/one-off');
+    const problem = oneOffProblem({ packages: opts.package });
+    if (problem) throw new UserError(`trunkflow: ${problem}`);
+    const { oneOffResult, startOneOffRun } = await import('../control/trunk');
+    const cfg = config();
+    const trunk = pickTrunk(cfg, opts.trunk);
+    await withClient(cfg, async (client) => {
+      const id = await startOneOffRun(client, cfg, {
+        trunk, packages: opts.package, headOnly: Boolean(opts.headOnly), order: Boolean(opts.order), dev: Boolean(opts.dev),
+      });
+      console.log(`one-off run ${id}: ${cfg.temporal.uiUrl}/namespaces/${cfg.temporal.namespace}/workflows/${encodeURIComponent(id)}`);
+      if (!opts.wait) return;
+      const builds = await oneOffResult(client, id).catch((err: Error & { cause?: Error }) => {
+        throw new UserError(`trunkflow: one-off run ${id} failed: ${err.cause?.message ?? err.message}`);
+      });
+      if (builds.length === 0) console.log('no commits to build (DLRN: already built, or rechecks need the FAILED row removed)');
+      for (const b of builds) console.log(`${b.packageName} ${b.commitHash.slice(0, 8)}_${b.distroHash.slice(0, 8)} ${b.status} ${b.repoDir}`);
+      if (builds.some((b) => b.status !== 'SUCCESS')) process.exitCode = 1;
+    });
+  });
+
+trunkCommand
+  .command('purge')
+  .description("remove old builds' repo dirs and flag their rows (DLRN's dlrn-purge), keeping what labels point at")
+  .argument('<trunk>', 'trunk name')
+  .option('--dry-run', 'list what would go; change nothing')
+  .option('--keep-days <n>', "keep builds of the last n days (default: the trunk's purge.keepDays)")
+  .option('--json', 'print the report as JSON')
+  .action(async (name: string, opts: { dryRun?: boolean; keepDays?: string; json?: boolean }) => {
+    const keepDays = opts.keepDays === undefined ? undefined : Number(opts.keepDays);
+    if (keepDays !== undefined && !(Number.isInteger(keepDays) && keepDays >= 0)) {
+      throw new UserError(`trunkflow: --keep-days: expected a whole number of days >= 0, got "${opts.keepDays}"`);
+    }
+    const { runPurge } = await import('../control/trunk');
+    const cfg = config();
+    const trunk = findTrunk(cfg, name).name;
+    const report = await withClient(cfg, (client) => runPurge(client, cfg, trunk, { dryRun: Boolean(opts.dryRun), keepDays }));
+    if (opts.json) {
+      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      return;
+    }
+    const verb = report.dryRun ? 'would purge' : 'purged';
+    for (const p of report.purged) console.log(`${verb} ${p.projectName} #${p.id} ${p.repoDir}${p.removeDir ? '' : ' (row only: its dir is shared)'}`);
+    for (const k of report.kept) console.log(`kept ${k.projectName} #${k.id} ${k.repoDir}: ${k.reason}`);
+    console.log(`${report.trunk}: ${report.purged.length} build(s) ${verb}, ${report.kept.length} old build(s) kept ` +
+      `(older than ${report.keepDays} days, before ${new Date(report.cutoff * 1000).toISOString()})`);
+  });
+
 program
   .command('recheck')
   .description("rebuild a package whose latest build FAILED (DLRN's recheck rule)")

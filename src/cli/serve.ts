@@ -2,7 +2,7 @@
 import type { Config } from '../config';
 import { demoDir } from '../config';
 import { connectClient } from '../control/client';
-import { ensureDiscoverySchedules, recentBuildDurations, requestDiscovery, requestRecheck, trunkStatus } from '../control/trunk';
+import { ensureDiscoverySchedules, recentBuildDurations, requestDiscovery, ensurePurgeSchedules, requestRecheck, trunkStatus } from '../control/trunk';
 import { requestPromotion, signalVoteRecorded } from '../control/promote';
 import { requestRemoteImport } from '../control/remote-import';
 import { startSyncPackages } from '../control/packages';
@@ -79,6 +79,7 @@ export async function runProcesses(config: Config, parts: { worker: boolean; api
           console.error(`  demo: could not show the failure path: ${err.message}`));
       }
       await ensureDiscoverySchedules(client, config);
+      await ensurePurgeSchedules(client, config);
       for (const t of config.trunks) await requestDiscovery(client, config, t.name, undefined, 'start-up');
       for (const t of config.trunks) {
         console.log(`  trunk ${t.name}:  ${config.http.publicUrl}/repos/${t.name}/  (consistent/${t.reponame}.repo once every package is green)`);

@@ -109,6 +109,8 @@ export const TrunkSchema = z.strictObject({
   /** Public URL of this trunk's repos/ (DLRN's baseurl); `<http.publicUrl>/repos/<name>` when absent. */
   baseurl: z.url().optional(),
   reponame: nonEmpty.default('delorean'),
+  /** Named in the report pages' titles (DLRN's project_name). */
+  projectName: nonEmpty.default('RDO'),
   /** RPM Release scheme (DLRN's release_numbering): 0.date.hash, 0.1.date.hash or minor.date.hash. */
   releaseNumbering: z.enum(['0.date.hash', '0.1.date.hash', 'minor.date.hash']).default('0.date.hash'),
   /** The leading field of minor.date.hash (DLRN's release_minor). */
@@ -153,6 +155,16 @@ export const TrunkSchema = z.strictObject({
   customPreprocess: z.array(nonEmpty).default([]),
   /** DLRN's deps_url: the .repo file of the trunk's dependencies, added to each mock config; `<baseurl>/delorean-deps.repo` when absent. */
   depsUrl: z.url().optional(),
+  /**
+   * DLRN's dlrn-purge, as a Temporal Schedule per trunk: builds older than
+   * keepDays lose their repo dir and get the purged flag, except each
+   * package's newest success and whatever a label points at.
+   */
+  purge: z.strictObject({
+    enabled: z.boolean().default(true),
+    keepDays: z.coerce.number().int().min(0).max(3650).default(30),
+    schedule: z.string().regex(/^\d+[smh]$/, 'a duration like 30m, 12h or 24h').default('24h'),
+  }).prefault({}),
   /** Reviews for failed builds: on by default (DLRN's `gerrit` option). */
   reviews: z.boolean().default(true),
   reviewTopic: nonEmpty.default('rdo-FTBFS'),

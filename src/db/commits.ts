@@ -14,6 +14,8 @@ export interface CommitInsert {
   extendedHash: string | null;
   dtCommit: number;
   dtDistro: number;
+  /** 0 unless an extended (downstream) commit is built, as DLRN's drivers store it. */
+  dtExtended: number;
   dtBuild: number;
   repoDir: string;
   distgitDir: string;
@@ -62,10 +64,10 @@ export async function packageRows(db: Db, trunk: string, projectName: string): P
 export async function insertCommit(db: Db, c: CommitInsert): Promise<number> {
   const { rows } = await db.query<{ id: number }>(
     `INSERT INTO commits (trunk, type, project_name, commit_hash, distro_hash, extended_hash, dt_commit, dt_distro, dt_build,
-       repo_dir, distgit_dir, commit_branch, status, component, artifacts, notes, versions_csv)
-     VALUES ($1, 'rpm', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
+       repo_dir, distgit_dir, commit_branch, status, component, artifacts, notes, versions_csv, dt_extended)
+     VALUES ($1, 'rpm', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`,
     [c.trunk, c.projectName, c.commitHash, c.distroHash, c.extendedHash, c.dtCommit, c.dtDistro, c.dtBuild, c.repoDir,
-      c.distgitDir, c.commitBranch, c.status, c.component, c.artifacts, c.notes, c.versionsCsv],
+      c.distgitDir, c.commitBranch, c.status, c.component, c.artifacts, c.notes, c.versionsCsv, c.dtExtended],
   );
   return rows[0].id;
 }
@@ -178,4 +180,43 @@ export async function lastProcessedTimes(db: Db, trunk: string, projectName: str
     `SELECT dt_commit, dt_distro FROM commits WHERE trunk = $1 AND project_name = $2 AND type = 'rpm' AND status <> 'RETRY' ORDER BY id DESC LIMIT 1`,
     [trunk, projectName]);
   return rows[0] ? { dtCommit: rows[0].dt_commit ?? 0, dtDistro: rows[0].dt_distro ?? 0 } : null;
+}
+
+/**
+ * What the status report needs of every package of a trunk, however long ago
+ * it happened: its newest row, its newest SUCCESS and, while it is red, its
+ * first FAILED row after that success (the first FAILED ever when it never
+ * succeeded). DLRN's genreports asks the same three questions per package.
+ */
+export async function statusReportRows(db: Db, trunk: string): Promise<StoredCommit[]> {
+  const { rows } = await db.query(
+    `WITH latest AS (
+       SELECT DISTINCT ON (project_name) id, project_name, status FROM commits
+        WHERE trunk = $1 AND type = 'rpm' ORDER BY project_name, id DESC),
+     last_success AS (
+       SELECT DISTINCT ON (project_name) id, project_name, dt_build FROM commits
+        WHERE trunk = $1 AND type = 'rpm' AND status = 'SUCCESS' ORDER BY project_name, id DESC),
+     first_failure AS (
+       SELECT DISTINCT ON (c.project_name) c.id FROM commits c
+         JOIN latest l ON l.project_name = c.project_name AND l.status <> 'SUCCESS'
+         LEFT JOIN last_success s ON s.project_name = c.project_name
+        WHERE c.trunk = $1 AND c.type = 'rpm' AND c.status = 'FAILED' AND (s.id IS NULL OR c.dt_build > s.dt_build)
+        ORDER BY c.project_name, c.id)
+     SELECT ${COLUMNS} FROM commits
+      WHERE id IN (SELECT id FROM latest UNION SELECT id FROM last_success UNION SELECT id FROM first_failure)
+      ORDER BY id`, [trunk]);
+  return rows.map(toRow);
+}
+
+/** How many rows a trunk has and its highest id: a plan made from its rows still holds while these move only by the rows it foresaw. */
+export async function trunkRowStats(db: Db, trunk: string): Promise<{ count: number; maxId: number }> {
+  const { rows } = await db.query<{ count: number; max_id: number | null }>(
+    'SELECT count(*)::int AS count, max(id) AS max_id FROM commits WHERE trunk = $1', [trunk]);
+  return { count: rows[0].count, maxId: rows[0].max_id ?? 0 };
+}
+
+/** A trunk's rows after id, oldest first. */
+export async function rowsSince(db: Db, trunk: string, id: number): Promise<StoredCommit[]> {
+  const { rows } = await db.query(`SELECT ${COLUMNS} FROM commits WHERE trunk = $1 AND id > $2 ORDER BY id`, [trunk, id]);
+  return rows.map(toRow);
 }

@@ -9,60 +9,40 @@ export const MAIL_THROTTLE_SECONDS = 86400;
 /** DLRN projects.ini `gerrit_topic` default. */
 export const DEFAULT_FTBFS_TOPIC = 'rdo-FTBFS';
 
-/** How many log lines a failure mail quotes at most. */
-export const MAIL_LOG_LINES = 40;
-
 export interface BuildFailureDetails {
   packageName: string;
-  /** OpenStack release the trunk builds, e.g. `flamingo`. */
-  release: string;
-  /** The trunk's branch label, e.g. `master` (what DLRN's subject names). */
-  trunk: string;
-  commitHash: string;
-  distroHash: string;
+  /** The package's upstream repository (rdoinfo `upstream`). */
+  upstream: string;
+  /** The package's distgit (rdoinfo `master-distgit`). */
+  distgit: string;
+  /** The failed build's repo dir URL, `<baseurl>/<sharded commit dir>`, where rpmbuild.log is. */
   logUrl: string;
-  /** Upstream source repository, if known. */
-  repoUrl?: string;
-  logTail: string;
 }
 
-/** DLRN's subject, verbatim: `[dlrn] <pkg> master package build failed`. */
-export function buildFailureSubject(pkg: string, branchLabel = 'master'): string {
-  return `[dlrn] ${pkg} ${branchLabel} package build failed`;
+/**
+ * DLRN's subject. It says `master` whatever branch the trunk builds, as
+ * DLRN's does; mail filters match on it.
+ */
+export function buildFailureSubject(pkg: string): string {
+  return `[dlrn] ${pkg} master package build failed`;
 }
 
-/** The last `n` lines of a log, without the trailing newline's empty line. */
-export function lastLines(text: string, n: number): string {
-  const lines = text.replace(/\s+$/, '').split(/\r?\n/);
-  return lines.slice(Math.max(0, lines.length - n)).join('\n');
-}
-
-export function buildFailureBody(d: BuildFailureDetails, maxLogLines = MAIL_LOG_LINES): string {
-  const rows: [string, string | undefined][] = [
-    ['Package', d.packageName],
-    ['Release', d.release],
-    ['Trunk', d.trunk],
-    ['Upstream commit', d.commitHash],
-    ['Distgit commit', d.distroHash],
-    ['Upstream repo', d.repoUrl],
-    ['Build log', d.logUrl],
-  ];
-  const width = Math.max(...rows.map(([k]) => k.length)) + 1;
-  const table = rows
-    .filter(([, v]) => v)
-    .map(([k, v]) => `  ${`${k}:`.padEnd(width)} ${v}`)
-    .join('\n');
-  const tail = lastLines(d.logTail, maxLogLines);
+/**
+ * The body DLRN renders from its notification_email template (Jinja drops
+ * the template's final newline): the package, the three numbered links
+ * (upstream, the build's repo dir, the distgit) and why the reader gets it.
+ */
+export function buildFailureBody(d: BuildFailureDetails): string {
   return [
-    `A build of the package ${d.packageName} has failed against the current ${d.trunk} of the`,
-    'upstream project. Please see the log and update the packaging.',
+    `A build of the package ${d.packageName} has failed against the current master[1] of`,
+    'the upstream project, please see log[2] and update the packaging[3].',
     '',
-    table,
+    'You are receiving this email because you are listed as one of the',
+    `maintainers for the ${d.packageName}.`,
     '',
-    `You are receiving this email because you are listed as one of the maintainers of ${d.packageName}.`,
-    '',
-    tail ? `Last lines of the build log:\n\n${tail}` : 'The build log is empty.',
-    '',
+    `[1] - ${d.upstream}`,
+    `[2] - ${d.logUrl}`,
+    `[3] - ${d.distgit}`,
   ].join('\n');
 }
 

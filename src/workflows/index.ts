@@ -6,3 +6,5 @@ export { buildPackage } from './build-package';
 export { triggerDiscovery } from './trigger-discovery';
 export { promoteLabel } from './promote-label';
 export { remoteImport } from './remote-import';
+export { purgeTrunk } from './purge-trunk';
+export { oneOffRun } from './one-off-run';

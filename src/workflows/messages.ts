@@ -17,7 +17,8 @@ export const postBuildDoneSignal = defineSignal<[PostBuildResult]>('postBuildDon
 
 export interface TrunkStatus {
   trunk: string;
-  queued: Array<{ packageName: string; commitHash: string; distroHash: string }>;
+  /** In build order; dtCommit is the source commit's time (epoch seconds), for the queue page. */
+  queued: Array<{ packageName: string; commitHash: string; distroHash: string; dtCommit: number }>;
   running: Array<{ packageName: string; workflowId: string }>;
   postBuildsPending: number;
   discovering: boolean;

@@ -17,7 +17,7 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { DiscoveryActivities, PostBuildActivities } from '../activities';
 import { TRUNK_TIMEOUT_DEFAULTS } from '../config/timeouts';
-import type { BuildRequest, TrunkTimeouts } from '../domain/trunk-build';
+import { buildKey, type BuildOutcome, type BuildRequest, type TrunkTimeouts } from '../domain/trunk-build';
 import { Stage, Trunk } from '../domain/search-attributes';
 import { buildWorkflowId } from '../domain/trunk/hashes';
 import {
@@ -94,6 +94,38 @@ export async function trunk(input: TrunkInput): Promise<void> {
     startToCloseTimeout: timeouts.postBuild.startToCloseMinutes * 60_000,
     retry: { initialInterval: timeouts.postBuild.retryInitialSeconds * 1000, maximumInterval: timeouts.postBuild.retryMaximumSeconds * 1000 },
   });
+  const { prepareRepoDir } = proxyActivities<PostBuildActivities>({
+    startToCloseTimeout: timeouts.postBuild.startToCloseMinutes * 60_000,
+    retry: { initialInterval: timeouts.postBuild.retryInitialSeconds * 1000, maximumAttempts: 3 },
+  });
+  // Runs recorded before the trunk prepared repo dirs ahead of their post-builds did all of it in the post-build.
+  const prepareAhead = patched('prepare-repo-dir');
+  /** Repo dirs being prepared, by build key: a post-build waits for its dir's preparation. */
+  const preparing = new Map<string, Promise<void>>();
+  let preparesRunning = 0;
+  let postBuildingOutcome: BuildOutcome | null = null;
+  const { writeTrunkReports } = proxyActivities<PostBuildActivities>({
+    startToCloseTimeout: timeouts.postBuild.startToCloseMinutes * 60_000,
+    retry: { initialInterval: timeouts.postBuild.retryInitialSeconds * 1000, maximumAttempts: 3 },
+  });
+  // Report pages are written beside the post-builds, at most one write at a time, the next one
+  // covering every post-build done meanwhile (runs recorded before wrote them in each post-build).
+  const reportsBeside = patched('reports-beside-post-builds');
+  let reports: 'idle' | 'writing' | 'writing-and-due' = 'idle';
+  const requestReports = () => {
+    if (reports !== 'idle') {
+      reports = 'writing-and-due';
+      return;
+    }
+    reports = 'writing';
+    void writeTrunkReports(input.trunk)
+      .catch((err: Error) => log.warn('report pages not written', { error: err.message }))
+      .finally(() => {
+        const again = reports === 'writing-and-due';
+        reports = 'idle';
+        if (again) requestReports();
+      });
+  };
   upsertSearchAttributes([{ key: Trunk, value: input.trunk }, { key: Stage, value: 'trunk' }]);
   let discovering = false;
   let postBuilding = false;
@@ -127,10 +159,23 @@ export async function trunk(input: TrunkInput): Promise<void> {
       },
     },
   );
-  setHandler(buildFinishedSignal, (outcome) => buildFinished(state, outcome));
+  setHandler(buildFinishedSignal, (outcome) => {
+    buildFinished(state, outcome);
+    if (!prepareAhead || outcome.status !== 'SUCCESS') return;
+    // Its repo dir is made now, beside the post-builds in line before it, counting their rows as
+    // recorded: the post-build then finds it complete, and the one-at-a-time part stays short.
+    const ahead = [...(postBuildingOutcome ? [postBuildingOutcome] : []), ...state.finished.slice(0, -1)].filter((o) => o.status !== 'CANCELLED');
+    const key = buildKey(outcome.request);
+    preparesRunning++;
+    preparing.set(key, prepareRepoDir(outcome, ahead).catch((err: Error) => {
+      log.warn('repo dir not prepared ahead: its post-build completes it', { key, error: err.message });
+    }).finally(() => {
+      preparesRunning--;
+    }));
+  });
   setHandler(trunkStatusQuery, (): TrunkStatus => ({
     trunk: input.trunk,
-    queued: state.queue.map((r) => ({ packageName: r.packageName, commitHash: r.commitHash, distroHash: r.distroHash })),
+    queued: state.queue.map((r) => ({ packageName: r.packageName, commitHash: r.commitHash, distroHash: r.distroHash, dtCommit: r.dtCommit })),
     running: Object.entries(state.running).map(([packageName, workflowId]) => ({ packageName, workflowId })),
     postBuildsPending: state.finished.length,
     discovering,
@@ -182,8 +227,16 @@ export async function trunk(input: TrunkInput): Promise<void> {
   const runPostBuild = async () => {
     const outcome = takeNextPostBuild(state)!;
     postBuilding = true;
+    postBuildingOutcome = outcome;
     try {
-      const result = await postBuild(outcome);
+      // Awaited only when there is one: an extra await would reorder this task's commands in replays.
+      const pending = preparing.get(buildKey(outcome.request));
+      if (pending) {
+        await pending;
+        preparing.delete(buildKey(outcome.request));
+      }
+      const result = reportsBeside ? await postBuild(outcome, { writeReports: false }) : await postBuild(outcome);
+      if (reportsBeside) requestReports();
       if (result.status === 'SUCCESS') state.builds.succeeded++;
       if (result.status === 'FAILED') state.builds.failed++;
       try {
@@ -194,13 +247,15 @@ export async function trunk(input: TrunkInput): Promise<void> {
     } finally {
       postBuildDone(state, outcome, timeouts.recentBuilds);
       postBuilding = false;
+      postBuildingOutcome = null;
     }
   };
 
   const canStart = () => canStartBuild(state, inFlightLimit);
   const historyFull = () =>
     workflowInfo().continueAsNewSuggested || (input.maxHistoryLength !== undefined && workflowInfo().historyLength >= input.maxHistoryLength);
-  const readyToContinue = () => historyFull() && !discovering && !postBuilding;
+  // A preparation still running would race the next run's post-build of the same dir.
+  const readyToContinue = () => historyFull() && !discovering && !postBuilding && preparesRunning === 0 && reports === 'idle';
 
   for (;;) {
     await condition(

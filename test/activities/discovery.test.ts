@@ -82,7 +82,7 @@ const discover = async (trunk: string, name: string): Promise<BuildRequest[]> =>
 /** A processed build row, as post-build records it. */
 const built = (trunk: string, projectName: string, commitHash: string, dtCommit: number, distroHash: string, commitBranch: string) =>
   insertCommit(stack.pool, {
-    trunk, projectName, commitHash, distroHash, extendedHash: null, dtCommit, dtDistro: 0, dtBuild: dtCommit + 60, repoDir: '/r', distgitDir: '/d',
+    trunk, projectName, commitHash, distroHash, extendedHash: null, dtCommit, dtDistro: 0, dtExtended: 0, dtBuild: dtCommit + 60, repoDir: '/r', distgitDir: '/d',
     commitBranch, status: 'SUCCESS', component: null, artifacts: null, notes: 'OK', versionsCsv: null,
   });
 

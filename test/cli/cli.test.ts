@@ -45,6 +45,22 @@ describe('trunkflow CLI', () => {
     expect(run.stderr).toContain(`${file}: http.port:`);
   });
 
+  it('refuses bad one-off and purge options with one line naming the option, before reaching Temporal', () => {
+    const noTemporal = { TEMPORAL_ADDRESS: '127.0.0.1:9' };
+    const bad = trunkflow(['trunk', 'build', '--package', 'a b', '--head-only'], noTemporal);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.trim()).toBe('trunkflow: --package: "a b" is not a package name');
+    const missing = trunkflow(['trunk', 'build', '--dev'], noTemporal);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("required option '-p, --package <name>' not specified");
+    const days = trunkflow(['trunk', 'purge', 'demo', '--dry-run', '--keep-days', 'soon'], noTemporal);
+    expect(days.code).toBe(1);
+    expect(days.stderr.trim()).toBe('trunkflow: --keep-days: expected a whole number of days >= 0, got "soon"');
+    const trunk = trunkflow(['trunk', 'purge', 'nosuchtrunk', '--dry-run'], noTemporal);
+    expect(trunk.code).toBe(1);
+    expect(trunk.stderr.trim()).toBe('unknown trunk "nosuchtrunk" (configured: demo)');
+  });
+
   it('reports each part of the stack in status --json', () => {
     const { temporalAddress, adminDatabaseUrl } = stackEnv();
     const run = trunkflow(['status', '--json'], {

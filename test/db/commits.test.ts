@@ -4,7 +4,7 @@ import { isolatedStack, type IsolatedStack } from '../support/stack';
 const row = (over: Partial<CommitInsert>): CommitInsert => ({
   trunk: 't', projectName: 'python-foo', commitHash: 'a'.repeat(40), distroHash: 'b'.repeat(40), extendedHash: null,
   dtCommit: 100, dtDistro: 100, dtBuild: 200, repoDir: '/r', distgitDir: '/d', commitBranch: 'master', status: 'SUCCESS',
-  component: null, artifacts: 'repos/aa/aa/x.rpm', notes: 'OK', versionsCsv: null, ...over,
+  component: null, artifacts: 'repos/aa/aa/x.rpm', notes: 'OK', versionsCsv: null, dtExtended: 0, ...over,
 });
 
 describe('commits table access', () => {

@@ -5,7 +5,6 @@ import {
   commitUrl,
   ftbfsCommitMessage,
   ftbfsSubject,
-  lastLines,
   MAIL_THROTTLE_SECONDS,
   shouldSendMail,
 } from '../../src/domain/notifications';
@@ -20,42 +19,33 @@ const details = {
   logTail: 'line 1\nline 2\nerror: Bad exit status from /var/tmp/rpm-tmp.x (%build)\n',
 };
 
+const mailDetails = {
+  packageName: 'openstack-nova',
+  upstream: 'https://opendev.org/openstack/nova',
+  distgit: 'https://review.rdoproject.org/r/openstack/nova-distgit',
+  logUrl: 'https://trunk.example.org/centos9-master/1f/2e/1f2e3d4c5b6a79881f2e3d4c5b6a79881f2e3d4c_abcdef01',
+};
+
 describe('buildFailureSubject', () => {
-  it("is DLRN's subject, with master as the default label", () => {
+  it("is DLRN's subject, naming master whatever the branch", () => {
     expect(buildFailureSubject('openstack-nova')).toBe('[dlrn] openstack-nova master package build failed');
-    expect(buildFailureSubject('python-foo', 'stable-2025.1')).toBe('[dlrn] python-foo stable-2025.1 package build failed');
+    expect(buildFailureSubject('python-foo')).toBe('[dlrn] python-foo master package build failed');
   });
 });
 
 describe('buildFailureBody', () => {
-  it('names the package, both hashes, the log URL and quotes the log tail', () => {
-    const body = buildFailureBody({ ...details, repoUrl: 'https://opendev.org/openstack/nova' });
-    expect(body).toContain('A build of the package openstack-nova has failed against the current master');
-    expect(body).toMatch(/Upstream commit: +1f2e3d4c5b6a79881f2e3d4c5b6a79881f2e3d4c/);
-    expect(body).toMatch(/Distgit commit: +abcdef0123456789abcdef0123456789abcdef01/);
-    expect(body).toMatch(/Upstream repo: +https:\/\/opendev\.org\/openstack\/nova/);
-    expect(body).toContain(`Build log:       ${details.logUrl}`);
-    expect(body).toContain('Release:');
-    expect(body).toContain('error: Bad exit status from /var/tmp/rpm-tmp.x (%build)');
-  });
-
-  it('leaves out an unknown repo URL and keeps only the last log lines', () => {
-    const log = Array.from({ length: 100 }, (_, i) => `log line ${i + 1}`).join('\n');
-    const body = buildFailureBody({ ...details, logTail: log }, 5);
-    expect(body).not.toContain('Upstream repo');
-    expect(body).toContain('log line 96\nlog line 97\nlog line 98\nlog line 99\nlog line 100');
-    expect(body).not.toContain('log line 95\n');
-  });
-
-  it('says so when the log is empty', () => {
-    expect(buildFailureBody({ ...details, logTail: '' })).toContain('The build log is empty.');
-  });
-});
-
-describe('lastLines', () => {
-  it('ignores trailing blank lines and CRLF', () => {
-    expect(lastLines('a\r\nb\r\nc\r\n\r\n', 2)).toBe('b\nc');
-    expect(lastLines('a\nb', 10)).toBe('a\nb');
+  it("is DLRN's notification template rendered: the package and its three numbered links", () => {
+    expect(buildFailureBody(mailDetails)).toBe(
+      'A build of the package openstack-nova has failed against the current master[1] of\n' +
+        'the upstream project, please see log[2] and update the packaging[3].\n' +
+        '\n' +
+        'You are receiving this email because you are listed as one of the\n' +
+        'maintainers for the openstack-nova.\n' +
+        '\n' +
+        '[1] - https://opendev.org/openstack/nova\n' +
+        `[2] - ${mailDetails.logUrl}\n` +
+        '[3] - https://review.rdoproject.org/r/openstack/nova-distgit',
+    );
   });
 });
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { BuildActivities, DiscoveryActivities, NotifyActivities, PostBuildActivities } from '../../src/activities';
-import { requestRecheck } from '../../src/control/trunk';
+import { queuedBuilds, requestRecheck } from '../../src/control/trunk';
 import { buildConfig, PROJECT_ROOT, TrunkTimeoutsSchema } from '../../src/config';
 import { buildKey, type BuildAttempt, type BuildOutcome, type BuildRequest, type PostBuildResult, type RecheckAnswer, type TrunkPackage } from '../../src/domain/trunk-build';
 import { buildWorkflowId } from '../../src/domain/trunk/hashes';
@@ -16,7 +16,7 @@ import { createTimeSkippingEnv, workflowBundle, Worker } from '../support/time-s
 jest.setTimeout(240_000);
 
 type Stubbed = Pick<DiscoveryActivities & BuildActivities & PostBuildActivities & NotifyActivities,
-  'listTrunkPackages' | 'discoverPackageCommits' | 'buildCommit' | 'recordRetry' | 'postBuild' | 'notifyFailure' | 'openFtbfsReview' | 'recheckPackage'>;
+  'listTrunkPackages' | 'discoverPackageCommits' | 'buildCommit' | 'recordRetry' | 'prepareRepoDir' | 'postBuild' | 'writeTrunkReports' | 'notifyFailure' | 'openFtbfsReview' | 'recheckPackage'>;
 
 const T0 = 1_700_000_000;
 const sha = () => randomBytes(20).toString('hex');
@@ -58,6 +58,8 @@ function stubs(over: Partial<Stubbed> = {}) {
       return attempt(true);
     },
     recordRetry: async () => ++calls.retries,
+    prepareRepoDir: async () => undefined,
+    writeTrunkReports: async () => undefined,
     postBuild: async (outcome) => {
       calls.postBuilt.push(outcome);
       return postBuilt(outcome);
@@ -215,6 +217,30 @@ describe('trunk and buildPackage workflows, time skipping, stubbed activities', 
       });
       expect(status.queued).toEqual([]);
     });
+  });
+
+  it('answers the queue page through the control module: the waiting builds in build order, each with its commit date', async () => {
+    let release = false;
+    const { calls, activities } = stubs({
+      buildCommit: async (req) => {
+        calls.built.push(buildKey(req));
+        while (!release) await sleep(20);
+        return attempt(true);
+      },
+    });
+    await withTrunk(activities, { buildSlots: 1 }, async ({ name }) => {
+      const config = buildConfig({ trunks: [{ name, release: 'r' }] }, 'test', PROJECT_ROOT, {});
+      const requests = [request(name, 'late', T0 + 50), request(name, 'first', T0), request(name, 'middle', T0 + 10)];
+      await env.client.workflow.getHandle(trunkWorkflowId(name)).signal(enqueueSignal, requests);
+      await until('the first build running', () => calls.built.length === 1);
+      expect(await queuedBuilds(env.client, config, name)).toEqual([
+        { projectName: 'middle', commitHash: requests[2].commitHash, dtCommit: T0 + 10 },
+        { projectName: 'late', commitHash: requests[0].commitHash, dtCommit: T0 + 50 },
+      ]);
+      release = true;
+    });
+    // No trunk workflow: nothing waits.
+    expect(await queuedBuilds(env.client, buildConfig({ trunks: [{ name: 'absent', release: 'r' }] }, 'test', PROJECT_ROOT, {}), 'absent')).toEqual([]);
   });
 
   it('starts one build per key when the same commits arrive from several triggers at once', async () => {

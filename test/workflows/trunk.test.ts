@@ -95,7 +95,9 @@ describe('trunk builder on the demo trunk (real git, rpmbuild, createrepo_c)', (
 
     const last = built[built.length - 1];
     const lastDir = dirOf(last);
-    expect(linkTarget('current')).toBe(fs.realpathSync(lastDir));
+    // The row lands first; the links move once the post-build has completed the dir.
+    await waitFor('current and consistent on the last build', async () =>
+      linkTarget('current') === fs.realpathSync(lastDir) && linkTarget('consistent') === fs.realpathSync(lastDir));
     expect(linkTarget('consistent')).toBe(fs.realpathSync(lastDir));
     const votes = await stack.pool.query("SELECT commit_id FROM civotes WHERE ci_name = 'consistent' AND ci_vote");
     expect(votes.rows.map((v) => v.commit_id)).toContain(last.id);
@@ -141,7 +143,8 @@ describe('trunk builder on the demo trunk (real git, rpmbuild, createrepo_c)', (
       await app.close();
     }
     const row = await waitFor('the pushed commit built', async () => (await rows()).find((r) => r.commit_hash === pushed.sha && r.status === 'SUCCESS'));
-    expect(linkTarget('current')).toBe(fs.realpathSync(dirOf(row)));
+    // The row lands first; current moves once the post-build has completed the dir.
+    await waitFor('current on the pushed commit', async () => linkTarget('current') === fs.realpathSync(dirOf(row)));
   });
 
   it('rebuilds the same source commit after a distgit-only change', async () => {
@@ -168,13 +171,14 @@ describe('trunk builder on the demo trunk (real git, rpmbuild, createrepo_c)', (
     const fixed = await waitFor('the fix built', async () => (await rows()).find((r) => r.commit_hash === fixing.sha && r.status === 'SUCCESS'));
     expect(fixed.id).toBeGreaterThan(failed.id);
     expect(fs.existsSync(path.join(dirOf(failed), 'rpmbuild.log'))).toBe(true);
+    expect(fs.readFileSync(path.join(dirOf(failed), 'commit.yaml'), 'utf8')).toContain('status: FAILED');
 
     const mail = await waitFor('the failure mail', async () => smtp.messages.find((m) => m.subject.includes(demo.failingPackage)));
     expect(mail.subject).toBe(`[dlrn] ${demo.failingPackage} master package build failed`);
     const maintainers = (await createPackageSource(stack.config).packages(trunk))
       .find((p) => p.name === demo.failingPackage)!.maintainers;
     expect(mail.envelopeTo.sort()).toEqual([...maintainers].sort());
-    expect(mail.text).toContain(breaking.sha);
+    expect(mail.text).toContain(`[2] - ${stack.config.http.publicUrl}/repos/${trunk}/${shardedCommitDir({ commitHash: failed.commit_hash, distroHash: failed.distro_hash })}`);
     const lastEmail = await stack.pool.query('SELECT last_email FROM projects WHERE project_name = $1', [demo.failingPackage]);
     expect(lastEmail.rows[0].last_email).toBeGreaterThan(0);
 

@@ -6,7 +6,7 @@
  */
 import { latestRowByProject } from './consistency';
 import { shardedCommitDir } from './hashes';
-import { nvrFromArtifacts, pyStr } from './repo-files';
+import { pyStr } from './repo-files';
 import type { CommitRow, PackageInfo } from './types';
 
 /** DLRN shows the last 300 builds. */
@@ -23,11 +23,6 @@ export function escapeHtml(value: string | number | null | undefined): string {
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&#34;')
     .replace(/'/g, '&#39;');
-}
-
-/** Empty-safe escape for optional cells (null → ''). */
-function cell(value: string | number | null | undefined): string {
-  return value === null || value === undefined ? '' : escapeHtml(value);
 }
 
 /** `strftime('%Y-%m-%d %H:%M:%S', gmtime(ts))`; '' for a missing timestamp. */
@@ -57,14 +52,29 @@ export function commitUrlPrefix(upstream: string | null | undefined): string {
   return upstream;
 }
 
-/** Link to a commit, or null when the package (or its upstream) is unknown. */
-export function commitUrl(
+/**
+ * The href DLRN's pages give a commit hash: its `get_commit_url` filter's
+ * prefix (`???` for a package no longer listed, `''` without an upstream)
+ * followed by the hash, so every hash is a link, as on DLRN's pages.
+ */
+export function commitHref(
   row: Pick<CommitRow, 'projectName' | 'commitHash'>,
   packages: ReadonlyArray<Pick<PackageInfo, 'name' | 'upstream'>>,
-): string | null {
-  const pkg = packages.find((p) => p.name === row.projectName);
-  const prefix = pkg ? commitUrlPrefix(pkg.upstream) : '';
-  return prefix ? prefix + row.commitHash : null;
+): string {
+  const pkg = byName(packages).get(row.projectName);
+  return (pkg ? commitUrlPrefix(pkg.upstream) : '???') + row.commitHash;
+}
+
+// A page links hundreds of hashes into a list of a thousand packages: each list is indexed once.
+const indexes = new WeakMap<ReadonlyArray<Pick<PackageInfo, 'name'>>, Map<string, Pick<PackageInfo, 'name' | 'upstream'>>>();
+function byName(packages: ReadonlyArray<Pick<PackageInfo, 'name' | 'upstream'>>): Map<string, Pick<PackageInfo, 'name' | 'upstream'>> {
+  let index = indexes.get(packages);
+  if (!index) {
+    index = new Map();
+    for (const p of packages) if (!index.has(p.name)) index.set(p.name, p);
+    indexes.set(packages, index);
+  }
+  return index;
 }
 
 /**
@@ -89,7 +99,26 @@ export interface ReportPageOptions {
   packages: ReadonlyArray<Pick<PackageInfo, 'name' | 'upstream'>>;
 }
 
+/** Jinja's `capitalize`: first character upper case, the rest lower case. */
 const capitalize = (s: string): string => (s ? s[0].toUpperCase() + s.slice(1).toLowerCase() : s);
+
+/**
+ * `styles.css`, written beside the pages (they link it, as DLRN's do): the
+ * table layout and DLRN's colours (dark red header, pink failure rows), with
+ * no external imports, so the pages look the same offline.
+ */
+export const REPORT_STYLESHEET = [
+  'body { font-family: sans-serif; margin: 1em 2em; }',
+  'h1 { color: #7f0a0c; font-size: 2em; margin: 1em 0; }',
+  '#dlrn { border-collapse: collapse; width: 100%; font-size: 0.9em; }',
+  '#dlrn th { color: #fff; background-color: #550000; text-align: left; padding: 4px 8px; }',
+  '#dlrn td { border-bottom: 1px solid #ddd; padding: 3px 8px; }',
+  '#dlrn td.commit { font-family: monospace; }',
+  '#dlrn tr:hover td { background-color: #f4f4f4; }',
+  '#dlrn tr.failure td { color: #000; background-color: #f5c6cb; }',
+  '#dlrn tr.failure:hover td { background-color: #f1b0b7; }',
+  '',
+].join('\n');
 
 function page(title: string, heading: string, table: string): string {
   return [
@@ -99,8 +128,6 @@ function page(title: string, heading: string, table: string): string {
     '<meta charset="utf-8">',
     `<title>${title}</title>`,
     '<link rel="stylesheet" href="styles.css">',
-    '<style>table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;font-family:monospace}' +
-      'tr.failure{background:#fdd}tr.retry{background:#ffd}</style>',
     '</head>',
     '<body>',
     `<h1>${heading}</h1>`,
@@ -119,44 +146,70 @@ function titleOf(opts: ReportPageOptions): string {
   return `${escapeHtml(opts.projectName ?? '')} Packaging By DLRN`.trim();
 }
 
+/** DLRN marks FAILED rows only. */
 function statusClass(status: string): string {
-  if (status === 'SUCCESS') return '';
-  return status === 'RETRY' ? ' class="retry"' : ' class="failure"';
+  return status === 'FAILED' ? ' class="failure"' : '';
+}
+
+function table(headers: readonly string[], body: string): string {
+  return (
+    `<table id="dlrn">\n<thead><tr>${headers.map((h) => `<th>${h}</th>`).join('')}</tr></thead>\n` +
+    `<tbody>\n${body}${body ? '\n' : ''}</tbody>\n</table>`
+  );
+}
+
+function hashLink(row: Pick<CommitRow, 'projectName' | 'commitHash'>, packages: ReportPageOptions['packages']): string {
+  return `<a href="${escapeHtml(commitHref(row, packages))}">${escapeHtml(row.commitHash)}</a>`;
 }
 
 /**
- * report.html: the latest {@link REPORT_LENGTH} builds, newest first, with
- * build date, commit date, project, commit hash (linked upstream), distro
- * hash, component, status, and links to the repo dir and its rpmbuild.log
+ * report.html: the latest {@link REPORT_LENGTH} builds, newest first, in
+ * DLRN's columns: build date, commit date, project, commit hash (linked
+ * upstream), component (`None` when unset, as Jinja prints it), status
+ * (SUCCESS or FAILED), and links to the repo dir and its rpmbuild.log
  * (relative to `repos/`, where the report lives).
  */
 export function reportHtml(rows: readonly CommitRow[], opts: ReportPageOptions & { limit?: number }): string {
   const body = reportRows(rows, opts.limit ?? REPORT_LENGTH)
     .map((r) => {
       const dir = escapeHtml(shardedCommitDir(r));
-      const url = commitUrl(r, opts.packages);
-      const hash = escapeHtml(r.commitHash);
-      const hashCell = url ? `<a href="${escapeHtml(url)}">${hash}</a>` : hash;
       return (
         `<tr${statusClass(r.status)}>` +
         `<td>${escapeHtml(formatUtc(r.dtBuild))}</td>` +
         `<td>${escapeHtml(formatUtc(r.dtCommit))}</td>` +
         `<td>${escapeHtml(r.projectName)}</td>` +
-        `<td class="commit">${hashCell}</td>` +
-        `<td>${escapeHtml(r.distroHash)}</td>` +
-        `<td>${cell(r.component)}</td>` +
-        `<td>${escapeHtml(r.status)}</td>` +
+        `<td class="commit">${hashLink(r, opts.packages)}</td>` +
+        `<td>${escapeHtml(r.component)}</td>` +
+        `<td>${r.status === 'SUCCESS' ? 'SUCCESS' : 'FAILED'}</td>` +
         `<td><a href="${dir}">repo</a></td>` +
         `<td><a href="${dir}/rpmbuild.log">build log</a></td>` +
         '</tr>'
       );
     })
     .join('\n');
-  const table =
-    '<table id="dlrn">\n<thead><tr><th>Build Date Time</th><th>Commit Date Time</th><th>Project Name</th>' +
-    '<th>Commit Hash</th><th>Distro Hash</th><th>Component</th><th>Status</th><th>Repository</th>' +
-    `<th>Build Log</th></tr></thead>\n<tbody>\n${body}${body ? '\n' : ''}</tbody>\n</table>`;
-  return page(titleOf(opts), headingOf(opts), table);
+  const headers = ['Build Date Time', 'Commit Date Time', 'Project Name', 'Commit Hash', 'Component', 'Status', 'Repository', 'Build Log'];
+  return page(titleOf(opts), headingOf(opts), table(headers, body));
+}
+
+/** A build waiting in the trunk's queue, as queue.html lists it. */
+export type PendingBuild = Pick<CommitRow, 'projectName' | 'commitHash' | 'dtCommit'>;
+
+/**
+ * queue.html, DLRN's page of the commits still to build: commit date,
+ * project and commit hash (linked upstream), in queue order.
+ */
+export function queueHtml(pending: readonly PendingBuild[], opts: Omit<ReportPageOptions, 'projectName' | 'reponame'>): string {
+  const body = pending
+    .map((r) => (
+      '<tr>' +
+      `<td>${escapeHtml(formatUtc(r.dtCommit))}</td>` +
+      `<td>${escapeHtml(r.projectName)}</td>` +
+      `<td class="commit">${hashLink(r, opts.packages)}</td>` +
+      '</tr>'
+    ))
+    .join('\n');
+  const title = 'Pending commits for the current run';
+  return page(title, `${title}: ${escapeHtml(capitalize(opts.target))} (${escapeHtml(opts.source)})`, table(['Commit Date Time', 'Project Name', 'Commit Hash'], body));
 }
 
 /** One package line of the status reports. */
@@ -240,9 +293,9 @@ export function statusReportCsv(statuses: readonly PackageStatus[]): string {
 }
 
 /**
- * status_report.html: one row per package with NVR, source SHA, latest
- * status (linked to its rpmbuild.log), first failure after the last success
- * (commit link + build log) and days since the last success ("Never").
+ * status_report.html in DLRN's four columns: package, latest status (linked
+ * to its rpmbuild.log), first failure after the last success (commit link +
+ * build log) and days since the last success ("Never").
  */
 export function statusReportHtml(
   statuses: readonly PackageStatus[],
@@ -252,37 +305,24 @@ export function statusReportHtml(
   const body = statuses
     .map((s) => {
       const b = s.lastBuild;
-      const log = `${escapeHtml(shardedCommitDir(b))}/rpmbuild.log`;
+      const status = b.status === 'SUCCESS' || b.status === 'RETRY' ? b.status : 'FAILED';
       let failureCell = '';
       let daysCell = '';
-      if (b.status !== 'SUCCESS' && b.status !== 'RETRY') {
-        if (s.firstFailure) {
-          const f = s.firstFailure;
-          const url = commitUrl(f, opts.packages);
-          const hash = escapeHtml(f.commitHash);
-          failureCell =
-            (url ? `<a href="${escapeHtml(url)}">${hash}</a>` : hash) +
-            ` (<a href="${escapeHtml(shardedCommitDir(f))}/rpmbuild.log">build log</a>)`;
-        } else {
-          failureCell = '??????';
-        }
+      if (status === 'FAILED') {
+        const f = s.firstFailure;
+        failureCell = f ? `${hashLink(f, opts.packages)} (<a href="${escapeHtml(shardedCommitDir(f))}/rpmbuild.log">build log</a>)` : '??????';
         daysCell = s.daysSinceSuccess === -1 || s.daysSinceSuccess === null ? 'Never' : `${s.daysSinceSuccess} days`;
       }
       return (
-        `<tr${statusClass(b.status)}>` +
+        `<tr${statusClass(status)}>` +
         `<td>${escapeHtml(s.name)}</td>` +
-        `<td>${escapeHtml(nvrFromArtifacts(b.artifacts ?? null))}</td>` +
-        `<td>${escapeHtml(b.commitHash)}</td>` +
-        `<td><a href="${log}">${escapeHtml(b.status)}</a></td>` +
+        `<td><a href="${escapeHtml(shardedCommitDir(b))}/rpmbuild.log">${status}</a></td>` +
         `<td>${failureCell}</td>` +
         `<td>${daysCell}</td>` +
         '</tr>'
       );
     })
     .join('\n');
-  const table =
-    '<table id="dlrn">\n<thead><tr><th>Project Name</th><th>NVR</th><th>Tarball SHA</th><th>Status</th>' +
-    `<th>First failure after success${escapeHtml(msg)}</th><th>Number of days since last success</th></tr></thead>\n` +
-    `<tbody>\n${body}${body ? '\n' : ''}</tbody>\n</table>`;
-  return page(titleOf(opts), headingOf(opts), table);
+  const headers = ['Project Name', 'Status', `First failure after success${escapeHtml(msg)}`, 'Number of days since last success'];
+  return page(titleOf(opts), headingOf(opts), table(headers, body));
 }

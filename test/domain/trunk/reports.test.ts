@@ -1,11 +1,13 @@
 import {
   REPORT_LENGTH,
   STATUS_REPORT_CSV_HEADER,
-  commitUrl,
+  REPORT_STYLESHEET,
+  commitHref,
   commitUrlPrefix,
   escapeHtml,
   formatUtc,
   packageStatuses,
+  queueHtml,
   reportHtml,
   reportRows,
   statusReportCsv,
@@ -50,11 +52,12 @@ describe('helpers', () => {
     expect(commitUrlPrefix(undefined)).toBe('');
   });
 
-  it('commitUrl is null for unknown packages', () => {
-    expect(commitUrl({ projectName: 'openstack-nova', commitHash: NOVA_SHA }, packages)).toBe(
+  it("commitHref is DLRN's get_commit_url and the hash: ??? for a package no longer listed", () => {
+    expect(commitHref({ projectName: 'openstack-nova', commitHash: NOVA_SHA }, packages)).toBe(
       `https://opendev.org/openstack/nova/commit/${NOVA_SHA}`,
     );
-    expect(commitUrl({ projectName: 'nope', commitHash: NOVA_SHA }, packages)).toBeNull();
+    expect(commitHref({ projectName: 'nope', commitHash: NOVA_SHA }, packages)).toBe(`???${NOVA_SHA}`);
+    expect(commitHref({ projectName: 'no-upstream', commitHash: NOVA_SHA }, [{ name: 'no-upstream' }])).toBe(NOVA_SHA);
   });
 });
 
@@ -71,21 +74,23 @@ describe('reportRows / reportHtml', () => {
     expect(reportRows(rows, 5).map((r) => r.id)).toEqual([400, 399, 398, 397, 396]);
   });
 
-  it('renders the DLRN columns with links and escapes every value', () => {
+  it('renders exactly the DLRN columns with links and escapes every value', () => {
     const rows = [
       row({ id: 1, projectName: 'openstack-nova', dtBuild: NOW, dtCommit: NOW - 60, status: 'SUCCESS', component: 'compute' }),
       row({ id: 2, projectName: '<script>alert(1)</script>', commitHash: NOVA_SHA_2, status: 'FAILED' }),
       row({ id: 3, projectName: 'openstack-nova', status: 'RETRY' }),
+      row({ id: 4, projectName: 'python-novaclient', commitHash: NOVA_SHA_3, status: 'SUCCESS', component: null }),
     ];
     const html = reportHtml(rows, pageOpts);
-    expect(html).toContain(
-      '<th>Build Date Time</th><th>Commit Date Time</th><th>Project Name</th><th>Commit Hash</th><th>Distro Hash</th>' +
-        '<th>Component</th><th>Status</th><th>Repository</th><th>Build Log</th>',
-    );
+    expect(html.match(/<th>[^<]*<\/th>/g)).toEqual([
+      '<th>Build Date Time</th>', '<th>Commit Date Time</th>', '<th>Project Name</th>', '<th>Commit Hash</th>',
+      '<th>Component</th>', '<th>Status</th>', '<th>Repository</th>', '<th>Build Log</th>',
+    ]);
+    expect(html).not.toContain(DISTGIT_SHA);
     expect(html).toContain(
       '<tr><td>2023-11-14 22:13:20</td><td>2023-11-14 22:12:20</td><td>openstack-nova</td>' +
         `<td class="commit"><a href="https://opendev.org/openstack/nova/commit/${NOVA_SHA}">${NOVA_SHA}</a></td>` +
-        `<td>${DISTGIT_SHA}</td><td>compute</td><td>SUCCESS</td>` +
+        '<td>compute</td><td>SUCCESS</td>' +
         `<td><a href="component/compute/3a/93/${NOVA_SHA}_024e24f0">repo</a></td>` +
         `<td><a href="component/compute/3a/93/${NOVA_SHA}_024e24f0/rpmbuild.log">build log</a></td></tr>`,
     );
@@ -94,8 +99,23 @@ describe('reportRows / reportHtml', () => {
     expect(html).toContain('<tr class="failure">');
     expect(html).not.toContain('RETRY');
     expect(html.indexOf(NOVA_SHA_2)).toBeLessThan(html.indexOf(`${NOVA_SHA}</a>`));
+    expect(html).toContain(`<a href="???${NOVA_SHA_2}">${NOVA_SHA_2}</a>`); // not a listed package: DLRN's ??? link
+    expect(html).toContain('<td>None</td><td>SUCCESS</td>'); // no component prints as Jinja prints None
     expect(html).toContain('<title>RDO Packaging By DLRN</title>');
     expect(html).toContain('<h1>Delorean - Centos9 (master)</h1>');
+    expect(html).toContain('<link rel="stylesheet" href="styles.css">');
+    expect(html).not.toMatch(/<style>|https?:\/\/[^"]*\.(js|css)/);
+  });
+
+  it('takes the title and heading from the configuration', () => {
+    const html = reportHtml([], { ...pageOpts, projectName: 'OpenStack', reponame: 'trunk', target: 'CENTOS10-stream', source: 'stable/2025.1' });
+    expect(html).toContain('<title>OpenStack Packaging By DLRN</title>');
+    expect(html).toContain('<h1>Trunk - Centos10-stream (stable/2025.1)</h1>');
+  });
+
+  it('ships a stylesheet with the failure row colour and no remote imports', () => {
+    expect(REPORT_STYLESHEET).toMatch(/tr\.failure td \{[^}]*background-color: #f5c6cb/);
+    expect(REPORT_STYLESHEET).not.toContain('@import');
   });
 
   it('escapes heading options too', () => {
@@ -166,19 +186,21 @@ describe('packageStatuses', () => {
     expect(statusReportCsv(s).split('\n')[1]).toBe(`a&amp;b,${NOVA_SHA},${DISTGIT_SHA},None,None,SUCCESS,1700000600,x&lt;y&gt;.src.rpm`);
   });
 
-  it('status_report.html shows status, NVR, first failure and days', () => {
+  it("status_report.html has DLRN's four columns: status, first failure and days", () => {
     const html = statusReportHtml(statuses, { ...pageOpts, headOnly: true });
-    expect(html).toContain('<th>First failure after success (all commit not built)</th>');
+    expect(html.match(/<th>[^<]*<\/th>/g)).toEqual([
+      '<th>Project Name</th>', '<th>Status</th>', '<th>First failure after success (all commit not built)</th>',
+      '<th>Number of days since last success</th>',
+    ]);
     // nova: FAILED row with first failure link and days
     expect(html).toContain(
-      `<tr class="failure"><td>openstack-nova</td><td></td><td>${NOVA_SHA_3}</td>` +
+      '<tr class="failure"><td>openstack-nova</td>' +
         `<td><a href="e1/d2/${NOVA_SHA_3}_024e24f0/rpmbuild.log">FAILED</a></td>` +
         `<td><a href="https://opendev.org/openstack/nova/commit/${NOVA_SHA_2}">${NOVA_SHA_2}</a>` +
         ` (<a href="8c/4f/${NOVA_SHA_2}_024e24f0/rpmbuild.log">build log</a>)</td><td>3 days</td></tr>`,
     );
     expect(html).toMatch(/<td>python-novaclient<\/td>.*<td>Never<\/td><\/tr>/);
-    expect(html).toMatch(/<tr class="retry"><td>openstack-glance<\/td>.*RETRY<\/a><\/td><td><\/td><td><\/td><\/tr>/);
-    expect(html).toContain('<td>python-oldlib</td><td>python-oldlib-1.0-1.el9</td>');
+    expect(html).toMatch(/<tr><td>openstack-glance<\/td>.*RETRY<\/a><\/td><td><\/td><td><\/td><\/tr>/);
     expect(html).toContain(`<a href="component/clients/3a/93/${NOVA_SHA}_024e24f0_9f8e7d6c/rpmbuild.log">SUCCESS</a>`);
   });
 
@@ -202,5 +224,30 @@ describe('packageStatuses', () => {
     );
     expect(s[0]).toMatchObject({ firstFailure: null, daysSinceSuccess: 1 });
     expect(statusReportHtml(s, pageOpts)).toContain('<td>??????</td><td>1 days</td>');
+  });
+});
+
+describe('queueHtml', () => {
+  it("lists the pending builds in DLRN's three columns, dates filled, in queue order", () => {
+    const html = queueHtml(
+      [
+        { projectName: 'python-novaclient', commitHash: NOVA_SHA_2, dtCommit: NOW - 60 },
+        { projectName: 'openstack-nova', commitHash: NOVA_SHA, dtCommit: NOW },
+      ],
+      { target: 'centos9', source: 'master', packages },
+    );
+    expect(html).toContain('<title>Pending commits for the current run</title>');
+    expect(html).toContain('<h1>Pending commits for the current run: Centos9 (master)</h1>');
+    expect(html.match(/<th>[^<]*<\/th>/g)).toEqual(['<th>Commit Date Time</th>', '<th>Project Name</th>', '<th>Commit Hash</th>']);
+    expect(html).toContain(
+      '<tr><td>2023-11-14 22:12:20</td><td>python-novaclient</td>' +
+        `<td class="commit"><a href="https://github.com/openstack/python-novaclient/commit/${NOVA_SHA_2}">${NOVA_SHA_2}</a></td></tr>`,
+    );
+    expect(html.indexOf('python-novaclient')).toBeLessThan(html.indexOf('<td>openstack-nova</td>'));
+    expect(html).not.toContain('<td></td>');
+  });
+
+  it('is an empty table when nothing waits', () => {
+    expect(queueHtml([], { target: 'centos9', source: 'master', packages })).toContain('<tbody>\n</tbody>');
   });
 });
