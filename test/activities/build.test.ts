@@ -264,7 +264,7 @@ describe('mock driver', () => {
   });
 
   test("DLRN's own centos9-stream.cfg template (from the DLRN wheel) gets a slot root and the trunk's repos", async () => {
-    const templates = (await run('bash', [join(PROJECT_ROOT, 'scripts', 'dlrn-templates.sh')])).stdout.trim();
+    const templates = join((await run('bash', [join(PROJECT_ROOT, 'scripts', 'dlrn-venv.sh')])).stdout.trim(), 'share', 'dlrn', 'scripts');
     const s = { ...(await slots('mock-dlrn-template')), template: join(templates, 'centos9-stream.cfg') };
     const view = await mockView(await writeSlotConfig(s, 2, join(tmp, 'dlrn-template.log')));
     expect(view.root).toBe('dlrn-centos9stream-x86_64-2');

@@ -1,7 +1,7 @@
 /**
  * DLRN itself as the oracle of the source RPMs: its released
  * `build_srpm.sh` and `common-functions` (from the DLRN wheel, see
- * scripts/dlrn-templates.sh) run on the real fixtures next to trunkflow's
+ * scripts/dlrn-venv.sh) run on the real fixtures next to trunkflow's
  * buildSrpm, with the same build tools, commit and release date. mock cannot
  * run here (no CentOS repositories), so a stand-in takes its place: its
  * `--chroot` runs the command on this host with the target's build tools first
@@ -51,7 +51,7 @@ esac
 
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'tf-dlrn-oracle-'));
-  const shipped = (await run('bash', [join(PROJECT_ROOT, 'scripts', 'dlrn-templates.sh')])).stdout.trim();
+  const shipped = join((await run('bash', [join(PROJECT_ROOT, 'scripts', 'dlrn-venv.sh')])).stdout.trim(), 'share', 'dlrn', 'scripts');
   scripts = join(tmp, 'scripts');
   await mkdir(scripts);
   for (const f of ['build_srpm.sh', 'common-functions']) {
