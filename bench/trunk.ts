@@ -87,25 +87,61 @@ async function waitForRows(pool: Pool, trunk: string, count: number, timeoutMs: 
 
 const ms = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) => Number(t?.seconds ?? 0) * 1000 + (t?.nanos ?? 0) / 1e6;
 
-/** Start and end times of every run of one activity type in the workflows a query finds. */
-async function activitySpans(client: Client, query: string, activityType: string): Promise<Array<{ start: number; end: number }>> {
-  const out: Array<{ start: number; end: number }> = [];
+interface ActivitySpan { scheduled: number; start: number; end: number }
+
+/** Scheduled, start and end times of every run of one activity type in the workflows a query finds. */
+async function activitySpans(client: Client, query: string, activityType: string): Promise<ActivitySpan[]> {
+  const out: ActivitySpan[] = [];
   for await (const run of client.workflow.list({ query })) {
     const history = await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
-    const scheduled = new Set<string>();
-    const started = new Map<string, number>();
+    const scheduled = new Map<string, number>();
+    const started = new Map<string, { scheduled: number; start: number }>();
     for (const e of history.events ?? []) {
       const id = String(e.eventId);
-      if (e.activityTaskScheduledEventAttributes?.activityType?.name === activityType) scheduled.add(id);
+      if (e.activityTaskScheduledEventAttributes?.activityType?.name === activityType) scheduled.set(id, ms(e.eventTime));
       const s = e.activityTaskStartedEventAttributes;
-      if (s && scheduled.has(String(s.scheduledEventId))) started.set(id, ms(e.eventTime));
+      if (s && scheduled.has(String(s.scheduledEventId))) started.set(id, { scheduled: scheduled.get(String(s.scheduledEventId))!, start: ms(e.eventTime) });
       const c = e.activityTaskCompletedEventAttributes;
-      if (c && started.has(String(c.startedEventId))) out.push({ start: started.get(String(c.startedEventId))!, end: ms(e.eventTime) });
+      if (c && started.has(String(c.startedEventId))) out.push({ ...started.get(String(c.startedEventId))!, end: ms(e.eventTime) });
     }
   }
   return out;
 }
 
+/**
+ * Each build start after the first round takes the slot of the earliest build
+ * that ended before it; the gap between them is that slot's idle turnover. It is
+ * the trunk's fault when the next build was not yet queued when the slot freed,
+ * the build queue's (dispatch) when it was.
+ */
+function slotTurnovers(spans: ActivitySpan[], slots: number): Array<{ idle: number; waitedOnTrunk: boolean }> {
+  const starts = [...spans].sort((a, b) => a.start - b.start);
+  const freed = starts.slice(0, slots).map((s) => s.end).sort((a, b) => a - b);
+  const out: Array<{ idle: number; waitedOnTrunk: boolean }> = [];
+  for (const span of starts.slice(slots)) {
+    const at = freed.shift() ?? span.start;
+    out.push({ idle: Math.max(0, span.start - at), waitedOnTrunk: span.scheduled > at });
+    freed.push(span.end);
+    freed.sort((a, b) => a - b);
+  }
+  return out;
+}
+
+/** Peak resident memory of this process (the worker runs in it) and of the Temporal dev server, in MiB. */
+function peakRss(): string {
+  const own = process.resourceUsage().maxRSS / 1024;
+  let temporalServer = 'unknown';
+  try {
+    const pid = fs.readFileSync(path.join(process.env.TRUNKFLOW_STATE_DIR ?? '', 'run', 'temporal.pid'), 'utf8').trim();
+    const hwm = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    if (hwm) temporalServer = `${(Number(hwm[1]) / 1024).toFixed(0)} MiB`;
+  } catch {
+    // No pid file (another stack layout): the server's figure is left out.
+  }
+  return `[peak RSS: bench+worker ${own.toFixed(0)} MiB, Temporal server ${temporalServer}]`;
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
@@ -125,13 +161,18 @@ async function parallelEfficiency(): Promise<void> {
     await waitForRows(setup.pool, name, packages.length, 15 * 60_000);
     const makespan = (Date.now() - started) / 1000;
     const ideal = (packages.length * buildSeconds) / slots;
-    // Where the rest goes: how busy the build slots were, and the mean gap between a build and the next in a slot.
+    // Where the rest goes: how busy the build slots were, and each slot turnover's idle time.
     const spans = await activitySpans(setup.client, `Trunk = '${name}' AND WorkflowType = 'buildPackage'`, 'buildCommit');
     const busy = spans.reduce((sum, s) => sum + (s.end - s.start), 0) / 1000;
-    const gap = (makespan * slots - busy) / packages.length;
-    console.log(`  build slots busy ${((100 * busy) / (makespan * slots)).toFixed(1)}% of the makespan; mean idle per slot turnover ${(gap * 1000).toFixed(0)} ms`);
+    const turnovers = slotTurnovers(spans, slots);
+    const idle = turnovers.map((t) => t.idle);
+    const late = turnovers.filter((t) => t.waitedOnTrunk).length;
+    console.log(`  build slots busy ${((100 * busy) / (makespan * slots)).toFixed(1)}% of the makespan; idle per slot turnover ` +
+      `mean ${mean(idle).toFixed(0)} ms, p50 ${quantile(idle, 0.5).toFixed(0)}, p90 ${quantile(idle, 0.9).toFixed(0)}, max ${Math.max(...idle).toFixed(0)}; ` +
+      `${late} of ${turnovers.length} turnovers found no build waiting (the trunk was late); ` +
+      `first build started after ${((Math.min(...spans.map((x) => x.start)) - started) / 1000).toFixed(1)} s, last ended after ${((Math.max(...spans.map((x) => x.end)) - started) / 1000).toFixed(1)} s`);
     console.log(`parallel efficiency: ${packages.length} packages x 1 commit, ${buildSeconds} s simulated builds, ${slots} slots: ` +
-      `makespan ${makespan.toFixed(1)} s, ideal ${ideal.toFixed(1)} s, ratio ${(makespan / ideal).toFixed(3)} (goal <= 1.15)`);
+      `makespan ${makespan.toFixed(1)} s, ideal ${ideal.toFixed(1)} s, ratio ${(makespan / ideal).toFixed(3)} (goal <= 1.15) ${peakRss()}`);
   } finally {
     await setup.close();
   }
@@ -209,8 +250,7 @@ async function recovery(): Promise<void> {
     hosts.push(startBuildHost(configFile, log));
     await waitForRows(setup.pool, name, 6, 180_000);
     const seconds = await recoverySeconds(setup.client, name, killedAt);
-    const rss = process.resourceUsage().maxRSS / 1024;
-    console.log(`recovery after kill -9 of a build host: ${seconds.length} builds ran again, worst ${Math.max(...seconds).toFixed(1)} s, best ${Math.min(...seconds).toFixed(1)} s (goal <= 30 s; before: 165 s) [bench process peak RSS ${rss.toFixed(0)} MiB]`);
+    console.log(`recovery after kill -9 of a build host: ${seconds.length} builds ran again, worst ${Math.max(...seconds).toFixed(1)} s, best ${Math.min(...seconds).toFixed(1)} s (goal <= 30 s; before: 165 s) ${peakRss()}`);
   } finally {
     for (const h of hosts) killHost(h);
     await setup.close();

@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# `npm run bench`: the trunk builder's benchmarks against a private stack.
+# `npm run bench`: the trunk builder's and the DLRN API's benchmarks against a private stack.
 # Figures are printed; the README keeps the latest ones.
 source "$(dirname "${BASH_SOURCE[0]}")/ensure-deps.sh"
 source scripts/private-stack.sh
 npx tsc -p tsconfig.bench.json
-node dist-bench/bench/trunk.js "$@"
+# `npm run bench -- dlrn`: the DLRN API against the real DLRN; any other argument picks a trunk case.
+case "${1:-}" in
+  dlrn) shift; node dist-bench/bench/dlrn-api.js "$@" ;;
+  "") node dist-bench/bench/trunk.js && node dist-bench/bench/dlrn-api.js ;;
+  *) node dist-bench/bench/trunk.js "$@" ;;
+esac

@@ -5,6 +5,8 @@
 source "$(dirname "${BASH_SOURCE[0]}")/ensure-deps.sh"
 # The time-skipping workflow tests run Temporal's Java test server from the trunkflow cache.
 bash temporal-dev/install-test-server
+# The real DLRN (the DLRN API tests' oracle and client) and MariaDB for the MySQL import.
+bash scripts/dlrn-deps.sh
 
 echo "== lint" >&2
 npx eslint .

@@ -14,7 +14,7 @@ import { commitFile, commitTime, git, initBare, initWorkTree, pushBranch, tag, t
 export interface DemoPackage {
   /** RPM name (rdoinfo `name`). */
   name: string;
-  /** rdoinfo `project`; also the tarball's top directory prefix. */
+  /** rdoinfo `project`. */
   project: string;
   /** file:// URL of the upstream bare repo (branch master). */
   upstream: string;
@@ -131,7 +131,7 @@ BuildArch:      noarch
 A package of trunkflow's demo trunk. It installs two text files.
 
 %prep
-%setup -q -n ${pkg.project}-%{upstream_version}
+%setup -q -n %{name}-%{upstream_version}
 
 %build
 # Nothing to compile.

@@ -39,16 +39,19 @@ export function createDiscoveryActivities(deps: DiscoveryDeps) {
       await lockedSyncClone(pkg.distgit, dirs.distgit, signal);
       const fallback = { fallbackToMaster: t.fallbackToMaster, nonfallbackBranches: t.nonfallbackBranches };
       const source = await resolveBranch(dirs.upstream, pkg.sourceBranch, { ...fallback, source: t.sourceBranch });
-      const distgitBranch = await resolveBranch(dirs.distgit, pkg.distroBranch, { ...fallback, source: t.distroBranch });
+      // DLRN's source-branch fallbacks apply only to the configured source branch: a missing
+      // <release>-rdo distgit branch is not it, so it falls back to rpm-master.
+      const distgitBranch = await resolveBranch(dirs.distgit, pkg.distroBranch, { ...fallback, source: t.sourceBranch });
       // A package in a shared distgit (gitrepo) is changed only by commits to its own directory.
       const distgit = pkg.distgitPath
         ? await lastCommitTouching(dirs.distgit, distgitBranch.ref, pkg.distgitPath)
         : { sha: distgitBranch.sha, ctime: distgitBranch.ctime };
       const rows = await commits.packageRows(pool, trunk, pkg.name);
       // DLRN compares the last row's branch with the configured one, not the one a fallback resolved to.
-      const plan = planGitLog(rows, { sourceBranch: pkg.sourceBranch, ref: source.ref });
+      const tagsOnly = pkg.buildTagsOnly ?? false;
+      const plan = planGitLog(rows, { sourceBranch: pkg.sourceBranch, ref: source.ref, tagsOnly });
       heartbeat(`listing new commits of ${pkg.name}`);
-      const candidates = await gitLog(dirs.upstream, plan.gitArgs, { signal });
+      const candidates = await gitLog(dirs.upstream, plan.gitArgs, { signal, tagsOnly });
       const { toBuild } = newCommitsToBuild({
         projectName: pkg.name,
         plan,

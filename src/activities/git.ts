@@ -137,6 +137,12 @@ export async function lastCommitTouching(dir: string, ref: string, path: string)
   return { sha, ctime: Number(ct) };
 }
 
+/** The names of the entries of `subdir` (the top when null) in the tree of `sha`. */
+export async function listTree(dir: string, sha: string, subdir: string | null = null): Promise<string[]> {
+  const where = subdir ? `${sha}:${subdir.replace(/^\/+|\/+$/g, '')}` : `${sha}^{tree}`;
+  return (await git(dir, ['ls-tree', '--name-only', where])).split('\n').filter(Boolean);
+}
+
 /**
  * Writes the tree of exactly `sha` into destDir (created if needed), without
  * .git, through a throwaway index: unlike git archive, export-ignore

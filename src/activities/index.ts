@@ -9,6 +9,8 @@ import { createNotifyActivities } from './notify';
 import { createPackageActivities } from './packages';
 import type { PackageSource } from './pkginfo/source';
 import { createPostBuildActivities } from './post-build';
+import { createPromoteActivities } from './promote';
+import { createRemoteImportActivities } from './remote-import';
 import { createPurgeActivities } from './purge';
 import { createOneOffActivities } from './one-off';
 import { createReportWriter } from './reports';
@@ -29,6 +31,8 @@ export function createOrchestrationActivities(deps: ActivityDeps) {
     ...createPostBuildActivities({ ...deps, reports }),
     ...createNotifyActivities(deps),
     ...createControlActivities(deps.steering),
+    ...createPromoteActivities(deps),
+    ...createRemoteImportActivities(deps),
     ...createPurgeActivities(deps),
     ...createOneOffActivities(deps),
   };
@@ -46,3 +50,5 @@ export type { OneOffActivities } from './one-off';
 export type { NotifyActivities } from './notify';
 export type { ControlActivities } from './control';
 export type { PackageActivities } from './packages';
+export type { PromoteActivities } from './promote';
+export type { RemoteImportActivities } from './remote-import';

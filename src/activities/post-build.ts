@@ -4,7 +4,6 @@
  * then, one at a time per trunk, the build row, any catch-up of the dir, the
  * .repo file, commit.yaml and the `current`/`consistent` links.
  */
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Pool } from 'pg';
@@ -15,7 +14,8 @@ import { lastEmail } from '../db/projects';
 import { shouldSendMail } from '../domain/notifications';
 import type { BuildAttempt, BuildOutcome, BuildRequest, PostBuildResult } from '../domain/trunk-build';
 import { computeFailures, latestStatusByPackage, symlinkDecision } from '../domain/trunk/consistency';
-import { aggregateComponents, aggregateRepoFiles, buildVersionsCsvRows, commitYaml, repoFileContent, versionsCsv } from '../domain/trunk/repo-files';
+import { buildVersionsCsvRows, commitYaml, repoFileContent, versionsCsv } from '../domain/trunk/repo-files';
+import { aggregateComponentRepos } from './aggregate';
 import { heartbeat } from './context';
 import { cloneDirs, trunkBaseurl, trunkPaths } from './layout';
 import type { PackageSource } from './pkginfo/source';
@@ -27,10 +27,6 @@ export interface PostBuildDeps {
   config: Config;
   packages: PackageSource;
   reports: ReportWriter;
-}
-
-export function md5(text: string): string {
-  return createHash('md5').update(text).digest('hex');
 }
 
 export function createPostBuildActivities(deps: PostBuildDeps) {
@@ -69,33 +65,6 @@ export function createPostBuildActivities(deps: PostBuildDeps) {
     const id = await commits.insertCommitOnce(pool, row);
     writeCommitFiles(path.join(trunkPaths(config, req.trunk).repos, attempt.repoDir), id, row);
     return id;
-  }
-
-  /**
-   * With components, DLRN's top-level `repos/<name>/` holds the concatenation of
-   * every component's `<name>` repo file, in a dir named by its md5, and links
-   * to it (replaced atomically). Consumers pin that hash.
-   */
-  async function aggregateComponentRepos(trunk: string, names: string[]): Promise<void> {
-    const t = findTrunk(config, trunk);
-    const reposDir = trunkPaths(config, trunk).repos;
-    const components = aggregateComponents(await commits.builtComponents(pool, trunk), await deps.packages.packages(trunk));
-    const read = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : null);
-    for (const name of names) {
-      const aggregate = aggregateRepoFiles(components.map((component) => {
-        const dir = path.join(reposDir, 'component', component, name);
-        return { component, repoText: read(path.join(dir, `${t.reponame}.repo`)), versionsCsvText: read(path.join(dir, 'versions.csv')) };
-      }), md5);
-      const top = path.join(reposDir, name);
-      const hashed = path.join(top, aggregate.hashedDir);
-      fs.mkdirSync(hashed, { recursive: true });
-      fs.writeFileSync(path.join(hashed, `${t.reponame}.repo`), aggregate.repoContent);
-      fs.writeFileSync(path.join(hashed, `${t.reponame}.repo.md5`), aggregate.hash);
-      fs.writeFileSync(path.join(hashed, 'versions.csv'), aggregate.versionsCsv);
-      for (const file of [`${t.reponame}.repo`, `${t.reponame}.repo.md5`, 'versions.csv']) {
-        await atomicSymlink(path.join(aggregate.hashedDir, file), path.join(top, file));
-      }
-    }
   }
 
   /** The links each repo dir was last completed with, by this worker (a post-build usually follows its preparation here). */
@@ -291,7 +260,7 @@ export function createPostBuildActivities(deps: PostBuildDeps) {
         result.consistentMoved = true;
       }
       if (t.useComponents) {
-        await aggregateComponentRepos(req.trunk, result.consistentMoved ? ['current', 'consistent'] : ['current']);
+        await aggregateComponentRepos(deps, req.trunk, result.consistentMoved ? ['current', 'consistent'] : ['current']);
       }
       result.repoUrl = `${baseurl}/${attempt.repoDir}`;
       if (writeReports) await deps.reports.writeReports(req.trunk);

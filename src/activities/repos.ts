@@ -37,13 +37,19 @@ export async function createRepo(dir: string, opts: CreateRepoOptions): Promise<
 /**
  * Points linkPath at target (kept as given, normally relative) by creating
  * `<linkPath>_` and renaming it over linkPath: readers see the old or the new
- * link, never none (DLRN's current/consistent update).
+ * link, never none (DLRN's current/consistent update). Writers that may run
+ * at once on one link (a batch and a single promotion) give distinct suffixes.
  */
-export async function atomicSymlink(target: string, linkPath: string): Promise<void> {
-  const tmp = `${linkPath}_`;
+export async function atomicSymlink(target: string, linkPath: string, tmpSuffix = '_'): Promise<void> {
+  const tmp = `${linkPath}${tmpSuffix}`;
   await rm(tmp, { force: true }); // left by an interrupted update
   await symlink(target, tmp);
-  await rename(tmp, linkPath);
+  try {
+    await rename(tmp, linkPath);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
 }
 
 /** The link's target as stored, or null when linkPath does not exist or is not a link. */

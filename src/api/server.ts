@@ -6,7 +6,12 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
 import type { Config } from '../config';
 import { anyCommits } from '../db/commits';
+import { trunkBaseurl } from '../activities/layout';
+import { DlrnApiError } from '../domain/dlrn-api/errors';
 import type { TrunkPackage } from '../domain/trunk-build';
+import { Authenticator } from './dlrn/auth';
+import { registerDlrnApi, type DlrnControl } from './dlrn/routes';
+import { flaskJson } from './dlrn/wire';
 import { githubSignatureProblem, packagesForPush, parseGerritRefUpdated, parseGithubPush, WebhookError, type RepoPush } from '../domain/webhooks';
 
 /** What the API needs of the trunks: their packages, and a way to ask for discovery. */
@@ -19,7 +24,17 @@ export interface ApiDeps {
   pool: Pool;
   config: Config;
   trunks?: TrunkControl;
+  /** Promotions, rechecks and vote notices of the DLRN API; without it those answer 503. */
+  dlrn?: DlrnControl;
   logger?: boolean;
+}
+
+/** Where a trunk's DLRN API is served: its prefix, and the root for the first trunk when configured. */
+export function dlrnApiPrefixes(config: Config, trunkIndex: number): string[] {
+  const t = config.trunks[trunkIndex];
+  const prefixes = [config.dlrnApi.prefix.replaceAll('{trunk}', t.name)];
+  if (trunkIndex === 0 && config.dlrnApi.firstTrunkAtRoot) prefixes.push('');
+  return prefixes;
 }
 
 /**
@@ -27,21 +42,45 @@ export interface ApiDeps {
  * Errors a client caused are answered 4xx with DLRN's `{"message": …}` shape.
  */
 export function createApiServer(deps: ApiDeps): FastifyInstance {
-  const app = Fastify({ logger: deps.logger ?? false });
+  const app = Fastify({ logger: deps.logger ?? false, bodyLimit: deps.config.dlrnApi.bodyLimitBytes });
 
-  app.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
-    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+  app.setErrorHandler((error: { statusCode?: number; status?: number; message: string }, request, reply) => {
+    // DLRN's InvalidUsage carries its own status (4xx, or 501/503 for what this server cannot do).
+    const given = error instanceof DlrnApiError ? error.status : error.statusCode;
+    const status = given && given >= 400 && given < 600 && given !== 500 ? given : 500;
     if (status === 500) request.log.error(error);
-    void reply.status(status).send({ message: status === 500 ? 'Internal server error' : error.message });
+    void reply.status(status).type('application/json').send(flaskJson({ message: status === 500 ? 'Internal server error' : error.message }));
+  });
+  // A known path asked with another method is a 405, as Flask answers it.
+  const methodsByPath = new Map<string, Set<string>>();
+  app.addHook('onRoute', (route) => {
+    const methods = methodsByPath.get(route.url) ?? new Set<string>();
+    for (const m of [route.method].flat()) methods.add(m);
+    methodsByPath.set(route.url, methods);
   });
   app.setNotFoundHandler((request, reply) => {
-    void reply.status(404).send({ message: `Not found: ${request.method} ${request.url}` });
+    const known = methodsByPath.get(request.url.split('?')[0]);
+    if (known) {
+      void reply.status(405).header('Allow', [...known].join(', ')).type('application/json')
+        .send(flaskJson({ message: 'The method is not allowed for the requested URL.' }));
+      return;
+    }
+    void reply.status(404).type('application/json').send(flaskJson({ message: `Not found: ${request.method} ${request.url}` }));
   });
 
-  const health = async () => {
-    return { result: (await anyCommits(deps.pool)) ? 'ok' : 'ok, no commits in DB' };
-  };
-  app.get('/api/health', health);
+  // One DLRN API per trunk, each in its own encapsulated context (its body parsing and auth are DLRN's).
+  const auth = new Authenticator(deps.pool, deps.config.dlrnApi.authCacheSeconds);
+  const trunks = deps.trunks;
+  const packages = trunks ? async (t: string) => (await trunks.packages(t)).map((p) => p.name) : undefined;
+  deps.config.trunks.forEach((trunk, i) => {
+    const baseurl = trunkBaseurl(deps.config, trunk);
+    for (const prefix of dlrnApiPrefixes(deps.config, i)) {
+      void app.register(async (scope) => registerDlrnApi(scope, { pool: deps.pool, config: deps.config, trunk, auth, control: deps.dlrn, baseurl, packages }), { prefix });
+    }
+  });
+  if (deps.config.trunks.length === 0) {
+    app.get('/api/health', async () => ({ result: (await anyCommits(deps.pool)) ? 'ok' : 'ok, no commits in DB' }));
+  }
 
   // Push webhooks: discovery of the touched packages starts at once, not at the next schedule.
   const onPush = async (push: RepoPush) => {

@@ -199,6 +199,54 @@ program
     console.log(`recheck of ${packageName} on trunk ${trunk}: ${answer.explanation}`);
   });
 
+const importCommand = program.command('import').description('bring data over from other systems');
+importCommand
+  .command('dlrn-db')
+  .description('import a DLRN database (commits, projects, civotes, civotes_agg, promotions, users) unchanged, all or nothing')
+  .argument('<source>', 'SQLite file, or mysql://user:password@host[:port]/database')
+  .requiredOption('-t, --trunk <name>', 'the trunk its builds belong to')
+  .action(async (source: string, opts: { trunk: string }) => {
+    const { createPool } = await import('../db/pool');
+    const { migrate } = await import('../db/migrate');
+    const { importDlrnDatabase, DlrnImportError } = await import('../db/dlrn-import');
+    const cfg = config();
+    const trunk = findTrunk(cfg, opts.trunk).name;
+    const pool = createPool(cfg.database.url, 2);
+    try {
+      await migrate(pool);
+      const summary = await importDlrnDatabase(pool, source, trunk);
+      for (const t of summary.tables) {
+        console.log(`${t.table.padEnd(12)} ${String(t.rows).padStart(7)} rows: ${t.inserted} imported, ${t.alreadyPresent} already there`);
+      }
+    } catch (err) {
+      if (err instanceof DlrnImportError) throw new UserError(`trunkflow import dlrn-db: ${err.message}; nothing was imported`);
+      throw err;
+    } finally {
+      await pool.end();
+    }
+  });
+
+const userCommandGroup = program.command('user').description("the DLRN API's accounts (HTTP Basic users of the users table)");
+for (const [action, description] of [
+  ['create', 'add a user'],
+  ['password', "replace a user's password"],
+  ['delete', 'remove a user that has no votes or promotions'],
+] as const) {
+  const cmd = userCommandGroup.command(action).description(description).argument('<username>', 'user name');
+  if (action !== 'delete') {
+    cmd.option('-p, --password <text>', 'the password (visible to other local users: prefer --password-stdin)')
+      .option('--password-stdin', 'read the password from the first line of stdin');
+  }
+  cmd.action(async (username: string, opts: { password?: string; passwordStdin?: boolean }) => {
+    const { userCommand } = await import('./users');
+    try {
+      console.log(await userCommand(config(), action, username, opts));
+    } catch (err) {
+      throw new UserError(`trunkflow user ${action}: ${(err as Error).message}`);
+    }
+  });
+}
+
 program
   .command('status')
   .description('show where the local stack is and whether each part answers')

@@ -2,11 +2,14 @@
 import type { Config } from '../config';
 import { demoDir } from '../config';
 import { connectClient } from '../control/client';
-import { ensureDiscoverySchedules, ensurePurgeSchedules, requestDiscovery } from '../control/trunk';
+import { ensureDiscoverySchedules, recentBuildDurations, requestDiscovery, ensurePurgeSchedules, requestRecheck, trunkStatus } from '../control/trunk';
+import { requestPromotion, signalVoteRecorded } from '../control/promote';
+import { requestRemoteImport } from '../control/remote-import';
 import { startSyncPackages } from '../control/packages';
 import { createPool } from '../db/pool';
 import { migrate } from '../db/migrate';
 import { createApiServer, type TrunkControl } from '../api/server';
+import type { DlrnControl } from '../api/dlrn/routes';
 import { createPackageSource } from '../activities/pkginfo/source';
 import { generateDemoTrunk } from '../activities/demo';
 import { installPushHooks, showFailureOnce } from './demo';
@@ -14,13 +17,21 @@ import { startWorker, type RunningWorker, type WorkerRoles } from '../worker';
 import type { SyncPackagesResult } from '../activities/packages';
 
 /** The API's view of the trunks: package lists from their drivers, discovery through Temporal. */
-async function apiTrunkControl(config: Config): Promise<{ trunks: TrunkControl; close(): Promise<void> }> {
+async function apiTrunkControl(config: Config): Promise<{ trunks: TrunkControl; dlrn: DlrnControl; close(): Promise<void> }> {
   const { client, connection } = await connectClient(config);
   const packages = createPackageSource(config);
   return {
     trunks: {
       packages: (trunk) => packages.packages(trunk),
       discover: (trunk, names, reason) => requestDiscovery(client, config, trunk, names, reason),
+    },
+    dlrn: {
+      promote: (req) => requestPromotion(client, config, req),
+      recheck: (trunk, name) => requestRecheck(client, config, trunk, name),
+      remoteImport: (trunk, url) => requestRemoteImport(client, config, trunk, url),
+      voteRecorded: (vote) => signalVoteRecorded(client, vote),
+      trunkStatus: (trunk) => trunkStatus(client, config, trunk),
+      buildDurations: (trunk) => recentBuildDurations(client, config, trunk, 3600),
     },
     close: () => connection.close(),
   };
@@ -35,7 +46,7 @@ export async function runProcesses(config: Config, parts: { worker: boolean; api
   await migrate(pool);
   let worker: RunningWorker | undefined;
   const control = parts.api ? await apiTrunkControl(config) : undefined;
-  const api = parts.api ? createApiServer({ pool, config, trunks: control?.trunks }) : undefined;
+  const api = parts.api ? createApiServer({ pool, config, trunks: control?.trunks, dlrn: control?.dlrn }) : undefined;
   try {
     if (parts.worker) worker = await startWorker(config, parts.roles);
     if (api) await api.listen({ host: config.http.host, port: config.http.port });

@@ -97,8 +97,15 @@ export const TrunkSchema = z.strictObject({
   pkginfo: PkgInfoSchema.optional(),
   sourceBranch: nonEmpty.default('master'),
   distroBranch: nonEmpty.default('rpm-master'),
-  /** mock config name, for the mock build driver. */
+  /** DLRN's target: names the build's mock template (and its per-slot configurations). */
   target: nonEmpty.default('centos9'),
+  /**
+   * The mock build driver's template for this target (DLRN's `<configdir>/<target>.cfg`),
+   * relative to the configuration file: a mock .cfg whose last line closes its dnf.conf
+   * string. Each build slot gets `dlrn-<slot>.cfg` from it, with the trunk's current repo
+   * and deps_url added. Required when the trunk builds with mock.
+   */
+  mockTemplate: nonEmpty.optional(),
   /** Public URL of this trunk's repos/ (DLRN's baseurl); `<http.publicUrl>/repos/<name>` when absent. */
   baseurl: z.url().optional(),
   reponame: nonEmpty.default('delorean'),
@@ -134,6 +141,20 @@ export const TrunkSchema = z.strictObject({
       sources: z.boolean().default(true),
     })
     .prefault({}),
+  /** Python build tools (a key of `buildTools`) the trunk's sources are versioned and packed with; the trunk's distro when absent. */
+  buildTools: nonEmpty.optional(),
+  /** DLRN's keep_changelog: keep the distgit spec's %changelog entries (cut by default). */
+  keepChangelog: z.boolean().default(false),
+  /** DLRN's keep_tarball: gitrepo packages following the source branch keep their spec's own Source0. */
+  keepTarball: z.boolean().default(false),
+  /**
+   * DLRN's custom_preprocess: commands run (by a shell) in the package's distgit
+   * directory before its source RPM is made, with DLRN_PACKAGE_NAME, DLRN_DISTGIT,
+   * DLRN_SOURCEDIR, DLRN_SOURCE_COMMIT, DLRN_DISTROINFO_REPO and DLRN_USER set.
+   */
+  customPreprocess: z.array(nonEmpty).default([]),
+  /** DLRN's deps_url: the .repo file of the trunk's dependencies, added to each mock config; `<baseurl>/delorean-deps.repo` when absent. */
+  depsUrl: z.url().optional(),
   /**
    * DLRN's dlrn-purge, as a Temporal Schedule per trunk: builds older than
    * keepDays lose their repo dir and get the purged flag, except each
@@ -197,6 +218,25 @@ export const ConfigSchema = z.strictObject({
       webhookSecret: nonEmpty.optional(),
     })
     .prefault({}),
+  /** The DLRN-compatible REST API, one per trunk. */
+  dlrnApi: z
+    .strictObject({
+      /** Each trunk's API lives under `<prefix>/api/...` (and `<prefix>/metrics`); `{trunk}` is the trunk's name. */
+      prefix: z.string().regex(/^(\/[A-Za-z0-9._{}-]+)+$/, 'a path like /{trunk} or /dlrn/{trunk}').default('/{trunk}'),
+      /** Also serve the first trunk's API at `/api/...` and `/metrics`, as a lone DLRN does. */
+      firstTrunkAtRoot: z.boolean().default(true),
+      /** Require credentials on reads too (DLRN's PROTECT_READ_ENDPOINTS). */
+      protectReads: z.boolean().default(false),
+      /** Requests with a larger body are refused (413). */
+      bodyLimitBytes: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+      /** /promotions without a limit returns this many (DLRN: every row). */
+      promotionsDefaultLimit: z.coerce.number().int().min(1).max(100).default(100),
+      /** How long a verified credential is trusted without hashing the password again. */
+      authCacheSeconds: z.coerce.number().int().min(0).max(3600).default(300),
+      /** How long promote waits for its workflow before answering 504. */
+      promoteTimeoutSeconds: z.coerce.number().int().min(1).max(3600).default(120),
+    })
+    .prefault({}),
   rdoinfo: z
     .strictObject({
       path: nonEmpty.default('../shared/data/rdoinfo'),
@@ -204,6 +244,20 @@ export const ConfigSchema = z.strictObject({
       release: nonEmpty.default('flamingo'),
     })
     .prefault({}),
+  /**
+   * The setuptools and pbr a build target's buildroot ships (DLRN runs `setup.py
+   * --version` and `sdist` in it), and renderspec for .spec.j2 distgits, each set
+   * installed once in its own virtualenv by scripts/buildenv.sh. Defaults: RDO's
+   * flamingo buildroots (CentOS Stream 9: setuptools 65.5.1, CentOS Stream 10:
+   * 80.10.2; pbr 6.1.1 on both). setuptools 69.3 and later name sdists by the
+   * normalised project name (`oslo_config-…`), older ones keep it (`oslo.config-…`).
+   */
+  buildTools: z
+    .record(nonEmpty, z.strictObject({ setuptools: nonEmpty, pbr: nonEmpty, renderspec: nonEmpty.default('2.3.0') }))
+    .default({
+      el9: { setuptools: '65.5.1', pbr: '6.1.1', renderspec: '2.3.0' },
+      el10: { setuptools: '80.10.2', pbr: '6.1.1', renderspec: '2.3.0' },
+    }),
   trunks: z.array(TrunkSchema).prefault([{ name: 'demo', release: 'demo', demo: true, buildSlots: 2, schedule: '5m' }]),
   mail: z
     .strictObject({
@@ -324,8 +378,20 @@ export function buildConfig(raw: unknown, source: string, baseDir: string, env: 
   for (const [i, trunk] of cfg.trunks.entries()) {
     if (names.has(trunk.name)) throw new ConfigError(`${source}: trunks.${i}.name: "${trunk.name}" is used by another trunk`);
     names.add(trunk.name);
+    if ((trunk.buildDriver ?? cfg.drivers.build) === 'mock' && !trunk.mockTemplate) {
+      throw new ConfigError(`${source}: trunks.${i}.mockTemplate: required when the trunk builds with mock (DLRN's <configdir>/${trunk.target}.cfg)`);
+    }
+    const tools = trunk.buildTools ?? trunk.distro;
+    if (!cfg.buildTools[tools]) {
+      const field = trunk.buildTools ? `trunks.${i}.buildTools` : `trunks.${i}.distro`;
+      throw new ConfigError(`${source}: ${field}: no build tools "${tools}" in buildTools (configured: ${Object.keys(cfg.buildTools).join(', ')})`);
+    }
   }
-  const trunks = cfg.trunks.map((t) => ({ ...t, pkginfo: resolvePkgInfo(t, data, baseDir, cfg.rdoinfo) }));
+  const trunks = cfg.trunks.map((t) => ({
+    ...t,
+    pkginfo: resolvePkgInfo(t, data, baseDir, cfg.rdoinfo),
+    ...(t.mockTemplate ? { mockTemplate: path.resolve(baseDir, t.mockTemplate) } : {}),
+  }));
   return {
     ...cfg,
     trunks,
@@ -372,6 +438,14 @@ export function loadConfig(explicitPath?: string, env: NodeJS.ProcessEnv = proce
 /** Builds kept waiting on the build hosts' queue beyond the slots: the configured number, else a quarter of the slots. */
 export function buildLookaheadOf(t: Pick<TrunkConfig, 'buildSlots' | 'buildLookahead'>): number {
   return t.buildLookahead ?? Math.ceil(t.buildSlots / 4);
+}
+
+/** The Python build tools a trunk's sources are made with. */
+export function buildToolsOf(config: Pick<Config, 'buildTools'>, t: Pick<TrunkConfig, 'buildTools' | 'distro'>): Config['buildTools'][string] {
+  const key = t.buildTools ?? t.distro;
+  const tools = config.buildTools[key];
+  if (!tools) throw new ConfigError(`no build tools "${key}" in buildTools (configured: ${Object.keys(config.buildTools).join(', ')})`);
+  return tools;
 }
 
 /** The configured trunk of that name; the error lists the configured ones. */

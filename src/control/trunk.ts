@@ -42,6 +42,11 @@ export async function requestDiscovery(client: Client, config: Config, name: str
   return handle.workflowId;
 }
 
+/** Starts the trunk workflow unless it runs (an import reports its build to it). */
+export async function ensureTrunkRunning(client: Client, config: Config, name: string): Promise<void> {
+  await client.workflow.start(trunk, { ...trunkStart(config, name), workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING });
+}
+
 /** Queues builds found elsewhere (an import, a benchmark) on a trunk. */
 export async function enqueueBuilds(client: Client, config: Config, name: string, requests: BuildRequest[]): Promise<void> {
   await client.workflow.signalWithStart(trunk, { ...trunkStart(config, name), signal: enqueueSignal, signalArgs: [requests] });
@@ -215,4 +220,21 @@ export function trunkSteering(client: Client, config: Config): TrunkSteering {
     enqueueBuilds: (name, requests) => enqueueBuilds(client, config, name, requests),
     buildResult: (workflowId) => buildResult(client, workflowId),
   };
+}
+
+/**
+ * Durations (seconds, start to close, post-build included) of the trunk's
+ * build workflows that completed in the last `sinceSeconds`, from Temporal's
+ * visibility store; at most `max` of them.
+ */
+export async function recentBuildDurations(client: Client, config: Config, name: string, sinceSeconds: number, max = 5000): Promise<number[]> {
+  const t = findTrunk(config, name);
+  const since = new Date(Date.now() - sinceSeconds * 1000).toISOString();
+  const durations: number[] = [];
+  const query = `Trunk = '${t.name}' AND WorkflowType = 'buildPackage' AND ExecutionStatus = 'Completed' AND CloseTime > '${since}'`;
+  for await (const wf of client.workflow.list({ query, pageSize: 1000 })) {
+    if (wf.closeTime && wf.startTime) durations.push((wf.closeTime.getTime() - wf.startTime.getTime()) / 1000);
+    if (durations.length >= max) break;
+  }
+  return durations;
 }

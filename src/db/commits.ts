@@ -146,6 +146,42 @@ export async function rowsWithDistroHash(db: Db, trunk: string, distroHash: stri
   return rows.map(toRow);
 }
 
+/** DLRN's health answer, per trunk: whether the trunk has any build row. */
+export async function trunkHasCommits(db: Db, trunk: string): Promise<boolean> {
+  const { rows } = await db.query<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM commits WHERE trunk = $1) AS any', [trunk]);
+  return rows[0].any;
+}
+
+/** metrics/builds: SUCCESS and FAILED builds of the trunk with start <= dt_build < end (one package, or all). */
+export async function buildCountsBetween(db: Db, trunk: string, start: number, end: number, packageName: string | null): Promise<{ succeeded: number; failed: number }> {
+  const { rows } = await db.query<{ succeeded: string; failed: string }>(
+    `SELECT count(*) FILTER (WHERE status = 'SUCCESS') AS succeeded, count(*) FILTER (WHERE status = 'FAILED') AS failed
+       FROM commits WHERE trunk = $1 AND status IN ('SUCCESS', 'FAILED') AND dt_build >= $2::bigint AND dt_build < $3::bigint
+        AND ($4::text IS NULL OR project_name = $4)`,
+    [trunk, start, end, packageName],
+  );
+  return { succeeded: Number(rows[0].succeeded), failed: Number(rows[0].failed) };
+}
+
+/** /metrics: the trunk's build rows by status, and all of them. */
+export async function buildCountsByStatus(db: Db, trunk: string): Promise<{ succeeded: number; failed: number; retry: number; total: number }> {
+  const { rows } = await db.query<{ succeeded: string; failed: string; retry: string; total: string }>(
+    `SELECT count(*) FILTER (WHERE status = 'SUCCESS') AS succeeded, count(*) FILTER (WHERE status = 'FAILED') AS failed,
+            count(*) FILTER (WHERE status = 'RETRY') AS retry, count(*) AS total FROM commits WHERE trunk = $1`,
+    [trunk],
+  );
+  const r = rows[0];
+  return { succeeded: Number(r.succeeded), failed: Number(r.failed), retry: Number(r.retry), total: Number(r.total) };
+}
+
+/** DLRN's getLastProcessedCommit times: the package's newest rpm row that is not RETRY. */
+export async function lastProcessedTimes(db: Db, trunk: string, projectName: string): Promise<{ dtCommit: number; dtDistro: number } | null> {
+  const { rows } = await db.query<{ dt_commit: number | null; dt_distro: number | null }>(
+    `SELECT dt_commit, dt_distro FROM commits WHERE trunk = $1 AND project_name = $2 AND type = 'rpm' AND status <> 'RETRY' ORDER BY id DESC LIMIT 1`,
+    [trunk, projectName]);
+  return rows[0] ? { dtCommit: rows[0].dt_commit ?? 0, dtDistro: rows[0].dt_distro ?? 0 } : null;
+}
+
 /**
  * What the status report needs of every package of a trunk, however long ago
  * it happened: its newest row, its newest SUCCESS and, while it is red, its

@@ -59,36 +59,57 @@ export function shouldSendMail(lastEmailEpoch: number | null | undefined, nowEpo
 export interface FtbfsText {
   packageName: string;
   commitHash: string;
+  /** `git rev-parse --short` of the commit in the upstream clone (7 digits or more); the first 7 when absent. */
+  shortHash?: string;
   distroHash: string;
+  /** The upstream commit's web page (DLRN's GERRIT_URL, see commitUrl). */
+  commitUrl: string;
+  /** The build's repo directory URL, where its logs are (DLRN's GERRIT_LOG). */
   logUrl: string;
   topic?: string;
 }
 
-export function ftbfsSubject(r: Pick<FtbfsText, 'packageName' | 'commitHash'>): string {
-  return `FTBFS: ${r.packageName} at ${r.commitHash.slice(0, 8)}`;
+/**
+ * DLRN's `get_commit_url` + the hash: the commit's page on the known code
+ * hosts (opendev.org, github.com, cgit on git.openstack.org), else the
+ * upstream URL with the hash appended as DLRN does.
+ */
+export function commitUrl(upstream: string, commitHash: string): string {
+  let url: URL;
+  try {
+    url = new URL(upstream);
+  } catch {
+    return `${upstream}${commitHash}`;
+  }
+  switch (url.host) {
+    case 'git.openstack.org': return `http://${url.host}/cgit${url.pathname}/commit/?id=${commitHash}`;
+    case 'github.com':
+    case 'opendev.org': return `https://${url.host}${url.pathname}/commit/${commitHash}`;
+    default: return `${upstream}${commitHash}`;
+  }
 }
 
-/** Commit message of the review, with the body submit_review.sh writes. */
+/** submit_review.sh's subject: `<package>: failed to build <short sha>`. */
+export function ftbfsSubject(r: Pick<FtbfsText, 'packageName' | 'commitHash' | 'shortHash'>): string {
+  return `${r.packageName}: failed to build ${r.shortHash ?? r.commitHash.slice(0, 7)}`;
+}
+
+/** submit_review.sh's commit message (trailers, if any, for drivers without Gerrit's own fields). */
 export function ftbfsCommitMessage(r: FtbfsText, trailers: string[] = []): string {
-  const body = [
-    ftbfsSubject(r),
-    '',
-    `Need to fix the build error caused by upstream commit ${r.commitHash}`,
-    `(distgit ${r.distroHash}).`,
-    `See log at ${r.logUrl}`,
-  ];
+  const body = [ftbfsSubject(r), '', `Need to fix build error caused by ${r.commitUrl}`, `See log at ${r.logUrl}`];
   return [...body, ...(trailers.length ? ['', ...trailers] : [])].join('\n') + '\n';
 }
 
-export function removeMeLine(logUrl: string): string {
-  return `# REMOVEME: build failed, see ${logUrl}`;
+/** The pseudo-modification's line: `# REMOVEME: error caused by commit <commit URL>`. */
+export function removeMeLine(url: string): string {
+  return `# REMOVEME: error caused by commit ${url}`;
 }
 
 /**
  * The pseudo-modification that gives the review something to change (DLRN
- * appends it with sed): one line at the end of the spec.
+ * appends it to the spec with sed): one line at the end.
  */
-export function appendRemoveMe(spec: string, logUrl: string): string {
+export function appendRemoveMe(spec: string, url: string): string {
   const sep = spec === '' || spec.endsWith('\n') ? '' : '\n';
-  return `${spec}${sep}${removeMeLine(logUrl)}\n`;
+  return `${spec}${sep}${removeMeLine(url)}\n`;
 }

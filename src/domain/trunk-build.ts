@@ -17,6 +17,10 @@ export interface TrunkPackage {
   distroBranch: string;
   /** Directory of the spec inside the distgit (DLRN's `distgit-path`; gitrepo packages share one repo). */
   distgitPath: string | null;
+  /** DLRN's `build-tags-only`: only tagged upstream commits are built (absent in runs recorded before it was read). */
+  buildTagsOnly?: boolean;
+  /** rdoinfo's `review-origin`: the repository FTBFS reviews go to (e.g. `ssh://…/openstack/oslo-config-distgit.git`). */
+  reviewOrigin?: string | null;
 }
 
 /** One (commit_hash, distro_hash, extended_hash) triple of one package to build. */
@@ -109,7 +113,19 @@ export function trunkPackageOf(entry: PackageEntry, defaults: { sourceBranch: st
     sourceBranch: sourceBranchFor(entry, defaults.sourceBranch),
     distroBranch: distroBranchFor(entry, defaults.distroBranch),
     distgitPath: entry['distgit-path'] ?? null,
+    buildTagsOnly: buildsTagsOnly(entry),
+    reviewOrigin: typeof entry['review-origin'] === 'string' ? entry['review-origin'] : null,
   };
+}
+
+/**
+ * DLRN's `buildtagsonly`: the package has a `build-tags-only` key, or a tag
+ * of that name in its `tags` (rdoinfo's way of marking it for some releases).
+ */
+export function buildsTagsOnly(entry: PackageEntry): boolean {
+  const tags = entry.tags;
+  const inTags = tags !== null && typeof tags === 'object' && !Array.isArray(tags) && Object.hasOwn(tags, 'build-tags-only');
+  return inTags || Object.hasOwn(entry, 'build-tags-only');
 }
 
 /**

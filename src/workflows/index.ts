@@ -4,5 +4,7 @@ export { trunk } from './trunk';
 export { discoverTrunk } from './discover-trunk';
 export { buildPackage } from './build-package';
 export { triggerDiscovery } from './trigger-discovery';
+export { promoteLabel } from './promote-label';
+export { remoteImport } from './remote-import';
 export { purgeTrunk } from './purge-trunk';
 export { oneOffRun } from './one-off-run';

@@ -29,3 +29,24 @@ export const trunkStatusQuery = defineQuery<TrunkStatus>('status');
 export function trunkWorkflowId(trunk: string): string {
   return `trunk:${trunk}`;
 }
+
+/**
+ * A CI vote was recorded through the API's report_result. Sent to the
+ * workflow waiting on that hash, if any (`voteWaitWorkflowId`): the promotion
+ * chain reacts at once instead of polling the votes.
+ */
+export interface VoteRecorded {
+  trunk: string;
+  /** `<commit_hash>_<distro_hash[:8]>` (DLRN's repo_hash) of a build, or the aggregate hash. */
+  hash: string;
+  jobId: string;
+  success: boolean;
+  timestamp: number;
+  url: string;
+}
+export const voteRecordedSignal = defineSignal<[VoteRecorded]>('voteRecorded');
+
+/** The id a workflow waiting on a hash's votes runs under, so report_result can find it. */
+export function voteWaitWorkflowId(trunk: string, hash: string): string {
+  return `vote-wait:${trunk}:${hash}`;
+}

@@ -1,14 +1,17 @@
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { createBuildDriver } from '../../src/activities/build/select';
-import { createMockDriver, mockArgv } from '../../src/activities/build/mock';
+import { createMockDriver, mockArgv, writeSlotConfig } from '../../src/activities/build/mock';
 import { createSimulatedDriver } from '../../src/activities/build/simulated';
 import { parseRpmFileName } from '../../src/activities/build/rpm-names';
 import { buildSrpm } from '../../src/activities/build/srpm';
 import { generateDemoTrunk, pushBreakingAndFixingCommits, type DemoPackage, type DemoTrunk } from '../../src/activities/demo';
 import { commitsSince, describeVersion, exportTree, resolveBranch, syncClone } from '../../src/activities/git';
 import { run } from '../../src/activities/process';
+import { PROJECT_ROOT } from '../../src/config';
 import { alive, exited, readPid, waitFor } from './helpers';
 
 let tmp: string;
@@ -48,7 +51,11 @@ async function srpmFor(sha: string, distgitDir?: string) {
   expect(tag).toBe('1.0.0');
   const release = `0.20231115000000.${sha.slice(0, 7)}`;
   const logFile = join(outDir, 'rpmbuild.log');
-  const { srpm, nvr } = await buildSrpm({ upstreamDir: up, distgitDir: dg, project: pkg.project, version: '1.0.1', release, outDir, logFile });
+  const { srpm, nvr } = await buildSrpm({
+    packageName: pkg.name, upstreamUrl: pkg.upstream, upstreamClone: upstream, commitHash: sha, distgitDir: dg,
+    dtBuild: Date.UTC(2023, 10, 15) / 1000, numbering: '0.date.hash', releaseMinor: '0', pythonEnv: () => Promise.reject(new Error('a demo package needs no Python tools')),
+    keepTarball: false, keepChangelog: false, outDir, workDir: join(tmp, `work-${n}`), logFile,
+  });
   return { outDir, logFile, srpm, nvr, release };
 }
 
@@ -59,7 +66,7 @@ describe('buildSrpm + rpmbuild driver', () => {
     expect(nvr).toBe(`${pkg.name}-1.0.1-${release}`);
     expect(srpm).toBe(join(outDir, `${nvr}.src.rpm`));
     const files = (await run('rpm', ['-qlp', '--nosignature', srpm])).stdout.split('\n');
-    expect(files).toEqual(expect.arrayContaining([`${pkg.project}-1.0.1.tar.gz`, `${pkg.name}.spec`]));
+    expect(files).toEqual(expect.arrayContaining([`1.0.1-${release}.tar.gz`, `${pkg.name}.spec`]));
 
     const progress: string[] = [];
     const { rpms } = await createBuildDriver({ driver: 'rpmbuild' }).build({ srpm, outDir, logFile, onProgress: (d) => progress.push(d) });
@@ -127,9 +134,14 @@ describe('buildSrpm + rpmbuild driver', () => {
   test('buildSrpm names the package and the missing spec', async () => {
     const empty = join(tmp, 'no-spec');
     await mkdir(empty);
+    const tip = (await resolveBranch(upstream, 'master')).sha;
     await expect(
-      buildSrpm({ upstreamDir: empty, distgitDir: empty, project: 'p', version: '1', release: '0.1', outDir: join(tmp, 'x'), logFile: join(tmp, 'x.log') }),
-    ).rejects.toThrow(`p: finding the spec failed (log: ${join(tmp, 'x.log')}): expected exactly one *.spec in ${empty}, found none`);
+      buildSrpm({
+        packageName: 'p', upstreamUrl: pkg.upstream, upstreamClone: upstream, commitHash: tip, distgitDir: empty, dtBuild: 0,
+        numbering: '0.date.hash', releaseMinor: '0', pythonEnv: () => Promise.reject(new Error('a demo package needs no Python tools')), keepTarball: false, keepChangelog: false,
+        outDir: join(tmp, 'x'), workDir: join(tmp, 'x-work'), logFile: join(tmp, 'x.log'),
+      }),
+    ).rejects.toThrow(`p: finding the spec failed (log: ${join(tmp, 'x.log')}): ${empty}: expected exactly one .spec file, found none`);
   });
 });
 
@@ -181,6 +193,107 @@ describe('mock driver', () => {
     ]);
   });
 
+  /** A target template shaped as DLRN's <target>.cfg: the dnf.conf string closes on the last line. */
+  const TEMPLATE = [
+    "config_opts['root'] = 'centos-stream-9-x86_64'",
+    "config_opts['target_arch'] = 'x86_64'",
+    "config_opts['dnf.conf'] = \"\"\"",
+    '[main]',
+    'keepcache=1',
+    '',
+    '[baseos]',
+    'name=BaseOS',
+    'baseurl=http://mirror.example.org/9-stream/BaseOS/x86_64/os/',
+    '"""',
+  ].join('\n');
+  const CURRENT_REPO = '[delorean]\nname=delorean-python-oslo-config-cac8283\nbaseurl=http://127.0.0.1/repos/t/ca/c8/cac8283_9dce7f81\nenabled=1\n';
+  const DEPS_REPO = '[delorean-flamingo-testing]\nname=dlrn-flamingo-testing\nbaseurl=http://deps.example.org/flamingo/\nenabled=1\n';
+
+  /** Slot configuration files for one test, the current repo file present. */
+  async function slots(name: string, depsUrl?: string) {
+    const dir = join(tmp, name);
+    await mkdir(join(dir, 'current'), { recursive: true });
+    await writeFile(join(dir, 'centos9-stream.cfg'), TEMPLATE);
+    await writeFile(join(dir, 'current', 'delorean.repo'), CURRENT_REPO);
+    await writeFile(join(dir, 'delorean-deps.repo'), DEPS_REPO);
+    return {
+      template: join(dir, 'centos9-stream.cfg'), configDir: join(dir, 'cfg'), currentRepo: join(dir, 'current', 'delorean.repo'),
+      depsUrl: depsUrl ?? join(dir, 'delorean-deps.repo'),
+    };
+  }
+
+  /** What mock itself would read: the .cfg executed as Python, config_opts' nested sections (plugin_conf, …) there as in mock. */
+  async function mockView(cfg: string): Promise<{ root: string; dnf: string }> {
+    const py = 'import collections,json,sys\ntree=lambda: collections.defaultdict(tree)\nconfig_opts=tree()\nexec(open(sys.argv[1]).read())\n' +
+      'print(json.dumps({"root": config_opts["root"], "dnf": config_opts["dnf.conf"]}))';
+    const { stdout } = await run('python3', ['-c', py, cfg]);
+    return JSON.parse(stdout) as { root: string; dnf: string };
+  }
+
+  test('each build slot gets its own configuration: unique root, current and deps repos in dnf.conf', async () => {
+    const s = await slots('mock-slots');
+    // A stand-in mock that holds its slot until released, so two builds run at once.
+    const bin = join(tmp, 'fake-mock-slow');
+    await writeFile(bin, `#!/bin/sh\nwhile [ "$1" != -r ]; do shift; done\ncfg=$2\nwhile [ "$1" != --resultdir ]; do shift; done\necho "$cfg" > "$2/cfg-used"\nwhile [ ! -f "${tmp}/release-mock" ]; do sleep 0.05; done\necho rpm > "$2/a-1-1.noarch.rpm"\n`);
+    await chmod(bin, 0o755);
+    const driver = createMockDriver({ slots: s, mockBin: bin });
+    const outs = [join(tmp, 'mock-slot-a'), join(tmp, 'mock-slot-b')];
+    const builds = outs.map(async (outDir) => {
+      await mkdir(outDir);
+      await writeFile(join(outDir, 'a-1-1.src.rpm'), 'srpm');
+      return driver.build({ srpm: join(outDir, 'a-1-1.src.rpm'), outDir, logFile: join(outDir, 'rpmbuild.log') });
+    });
+    const used = await Promise.all(outs.map((o) => waitFor(() => readFile(join(o, 'cfg-used'), 'utf8').then((t) => t.trim()))));
+    await writeFile(join(tmp, 'release-mock'), '');
+    await Promise.all(builds);
+    expect(used.sort()).toEqual([join(s.configDir, 'dlrn-1.cfg'), join(s.configDir, 'dlrn-2.cfg')]);
+    const views = await Promise.all(used.map(mockView));
+    expect(views.map((v) => v.root)).toEqual(['centos-stream-9-x86_64-1', 'centos-stream-9-x86_64-2']);
+    for (const v of views) {
+      expect(v.dnf).toContain('[baseos]');
+      expect(v.dnf).toContain(CURRENT_REPO);
+      expect(v.dnf).toContain(DEPS_REPO);
+    }
+    // The next build reuses slot 1, and an unchanged configuration is not rewritten (mock keeps its cache).
+    const before = (await stat(used[0])).mtimeMs;
+    const outDir = join(tmp, 'mock-slot-c');
+    await mkdir(outDir);
+    await driver.build({ srpm: join(outDir, 'a-1-1.src.rpm'), outDir, logFile: join(outDir, 'rpmbuild.log') }).catch(() => undefined);
+    expect((await readFile(join(outDir, 'cfg-used'), 'utf8')).trim()).toBe(join(s.configDir, 'dlrn-1.cfg'));
+    expect((await stat(used[0])).mtimeMs).toBe(before);
+  });
+
+  test("DLRN's own centos9-stream.cfg template (from the DLRN wheel) gets a slot root and the trunk's repos", async () => {
+    const templates = (await run('bash', [join(PROJECT_ROOT, 'scripts', 'dlrn-templates.sh')])).stdout.trim();
+    const s = { ...(await slots('mock-dlrn-template')), template: join(templates, 'centos9-stream.cfg') };
+    const view = await mockView(await writeSlotConfig(s, 2, join(tmp, 'dlrn-template.log')));
+    expect(view.root).toBe('dlrn-centos9stream-x86_64-2');
+    expect(view.dnf).toMatch(/^\[baseos\]$/m); // the template's own repositories stay
+    expect(view.dnf).toContain(CURRENT_REPO);
+    expect(view.dnf).toContain(DEPS_REPO);
+  }, 120_000);
+
+  test('deps_url is fetched over HTTP; an unreadable one is left out with a warning, as DLRN does', async () => {
+    const server = createServer((req, res) => {
+      if (req.url === '/trunk/delorean-deps.repo') res.end(DEPS_REPO);
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const log = join(tmp, 'deps.log');
+      const ok = await writeSlotConfig(await slots('mock-deps-http', `http://127.0.0.1:${port}/trunk/delorean-deps.repo`), 3, log);
+      expect(await mockView(ok)).toMatchObject({ root: 'centos-stream-9-x86_64-3', dnf: expect.stringContaining(DEPS_REPO) as string });
+      const missing = await writeSlotConfig(await slots('mock-deps-404', `http://127.0.0.1:${port}/nope.repo`), 1, log);
+      const view = await mockView(missing);
+      expect(view.dnf).toContain(CURRENT_REPO);
+      expect(view.dnf).not.toContain('delorean-flamingo-testing');
+      expect(await readFile(log, 'utf8')).toContain(`WARNING: could not read deps_url http://127.0.0.1:${port}/nope.repo (HTTP 404)`);
+    } finally {
+      server.close();
+    }
+  });
+
   /** A stand-in mock: records its argv, writes an RPM into --resultdir, optionally prints mock's install warning. */
   async function fakeMock(warn: boolean) {
     const bin = join(tmp, `fake-mock-${warn}`);
@@ -198,9 +311,10 @@ describe('mock driver', () => {
     const srpm = join(outDir, 'a-1-1.src.rpm');
     await writeFile(srpm, 'srpm');
     const bin = await fakeMock(false);
-    const { rpms } = await createMockDriver({ config: 'cfg', mockBin: bin }).build({ srpm, outDir, logFile: join(outDir, 'rpmbuild.log') });
+    const s = await slots('mock-ok-slots');
+    const { rpms } = await createMockDriver({ slots: s, mockBin: bin }).build({ srpm, outDir, logFile: join(outDir, 'rpmbuild.log') });
     expect(rpms).toEqual([join(outDir, 'a-1-1.noarch.rpm'), srpm]);
-    expect((await readFile(`${bin}.args`, 'utf8')).trim()).toBe(`-v -r cfg --resultdir ${outDir} --postinstall --rebuild ${srpm}`);
+    expect((await readFile(`${bin}.args`, 'utf8')).trim()).toBe(`-v -r ${join(s.configDir, 'dlrn-1.cfg')} --resultdir ${outDir} --postinstall --rebuild ${srpm}`);
     expect(await exists(join(outDir, 'installed'))).toBe(true);
   });
 
@@ -209,16 +323,16 @@ describe('mock driver', () => {
     await mkdir(outDir);
     const bin = await fakeMock(true);
     await expect(
-      createMockDriver({ config: 'cfg', mockBin: bin }).build({ srpm: join(outDir, 'a-1-1.src.rpm'), outDir, logFile: join(outDir, 'rpmbuild.log') }),
+      createMockDriver({ slots: await slots('mock-warn-slots'), mockBin: bin }).build({ srpm: join(outDir, 'a-1-1.src.rpm'), outDir, logFile: join(outDir, 'rpmbuild.log') }),
     ).rejects.toThrow(/Error installing a-1-1\.src\.rpm/);
     expect(await exists(join(outDir, 'installed'))).toBe(false);
   });
 
-  test('createBuildDriver wires each driver by name', () => {
+  test('createBuildDriver wires each driver by name', async () => {
     expect(createBuildDriver({ driver: 'rpmbuild' }).name).toBe('rpmbuild');
-    expect(createBuildDriver({ driver: 'mock', mockConfig: 'c' }).name).toBe('mock');
+    expect(createBuildDriver({ driver: 'mock', mock: await slots('wire') }).name).toBe('mock');
     expect(createBuildDriver({ driver: 'simulated', simulated: { durationMs: 1 } }).name).toBe('simulated');
-    expect(() => createBuildDriver({ driver: 'mock' })).toThrow(/mockConfig/);
+    expect(() => createBuildDriver({ driver: 'mock' })).toThrow(/mockTemplate/);
   });
 });
 

@@ -70,7 +70,7 @@ test('upstreams have a tagged early commit and distinct commit times; distgits h
     const spec = await git(p.distgit.replace('file://', ''), ['show', `rpm-master:${p.name}.spec`]);
     expect(spec).toContain(`Name:           ${p.name}`);
     expect(spec).toContain('BuildArch:      noarch');
-    expect(spec).toContain(`%setup -q -n ${p.project}-%{upstream_version}`);
+    expect(spec).toContain('%setup -q -n %{name}-%{upstream_version}'); // DLRN's tree tarball: <package>-<version>
   }
   expect(new Set(all).size).toBe(all.length);
 });

@@ -19,9 +19,12 @@ const request: FtbfsReviewRequest = {
   commitHash: '1f2e3d4c5b6a79881f2e3d4c5b6a79881f2e3d4c',
   distroHash: 'abcdef0123456789abcdef0123456789abcdef01',
   reviewers: ['alice@example.org', 'bob@example.org'],
-  logUrl: 'https://trunk.example.org/repos/1f/2e/1f2e3d4c_abcdef01/rpmbuild.log',
+  commitUrl: 'https://opendev.org/openstack/nova/commit/1f2e3d4c5b6a79881f2e3d4c5b6a79881f2e3d4c',
+  logUrl: 'https://trunk.example.org/repos/1f/2e/1f2e3d4c5b6a79881f2e3d4c5b6a79881f2e3d4c_abcdef01',
 };
-const REMOVEME = `# REMOVEME: build failed, see ${request.logUrl}`;
+// submit_review.sh's pseudo-modification and subject.
+const REMOVEME = `# REMOVEME: error caused by commit ${request.commitUrl}`;
+const SUBJECT = 'openstack-nova: failed to build 1f2e3d4';
 
 describe('gerrit review driver against the Gerrit REST double', () => {
   let gerrit: GerritDouble;
@@ -43,7 +46,7 @@ describe('gerrit review driver against the Gerrit REST double', () => {
     expect(change.project).toBe(PROJECT);
     expect(change.branch).toBe('rpm-master');
     expect(change.topic).toBe('rdo-FTBFS');
-    expect(change.message.split('\n')[0]).toBe('FTBFS: openstack-nova at 1f2e3d4c');
+    expect(change.message.split('\n')[0]).toBe(SUBJECT);
     expect(change.edit).toBeNull();
     expect(change.patchSets).toBe(2);
     expect(change.files['openstack-nova.spec']).toBe(`${SPEC}${REMOVEME}\n`);
@@ -145,7 +148,7 @@ describe('localgit review driver', () => {
     expect(driver.name).toBe('localgit');
     expect(review).toEqual({ id: branch, url: `${pathToFileURL(remote).href}#${branch}` });
     expect(git(remote, 'show', `${branch}:openstack-nova.spec`)).toBe(`${SPEC}${REMOVEME}\n`);
-    expect(git(remote, 'log', '-1', '--format=%s', branch).trim()).toBe('FTBFS: openstack-nova at 1f2e3d4c');
+    expect(git(remote, 'log', '-1', '--format=%s', branch).trim()).toBe(SUBJECT);
     expect(git(remote, 'log', '-1', '--format=%(trailers:key=Reviewer,valueonly)', branch).trim().split('\n')).toEqual(['alice@example.org', 'bob@example.org']);
     expect(git(remote, 'log', '-1', '--format=%(trailers:key=Topic,valueonly)', branch).trim()).toBe('rdo-FTBFS');
     expect(git(remote, 'rev-parse', `${branch}~1`)).toBe(before);

@@ -15,7 +15,7 @@ describe('API server', () => {
       const empty = await app.inject({ method: 'GET', url: '/api/health' });
       expect(empty.statusCode).toBe(200);
       expect(empty.json()).toEqual({ result: 'ok, no commits in DB' });
-      await stack.pool.query("INSERT INTO commits (project_name, commit_hash, distro_hash, status) VALUES ('p', 'a', 'b', 'SUCCESS')");
+      await stack.pool.query("INSERT INTO commits (trunk, project_name, commit_hash, distro_hash, status) VALUES ('demo', 'p', 'a', 'b', 'SUCCESS')");
       const some = await app.inject({ method: 'GET', url: '/api/health' });
       expect(some.json()).toEqual({ result: 'ok' });
     } finally {

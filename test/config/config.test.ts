@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildConfig, ConfigError, loadConfig, PROJECT_ROOT } from '../../src/config';
+import { buildConfig, buildToolsOf, ConfigError, loadConfig, PROJECT_ROOT } from '../../src/config';
 
 function tempFile(name: string, text: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-config-'));
@@ -57,6 +57,18 @@ describe('configuration', () => {
     const defaults = buildConfig({}, 'embedded defaults', PROJECT_ROOT, {});
     expect(example.trunks).toEqual(defaults.trunks);
     expect({ ...example.temporal, ...example.drivers, ...example.http }).toEqual({ ...defaults.temporal, ...defaults.drivers, ...defaults.http });
+  });
+
+  it('picks build tools by distro, and names a trunk whose tools or mock template are missing', () => {
+    const cfg = buildConfig({ trunks: [{ name: 'a', release: 'x', distro: 'el10', buildDriver: 'mock', mockTemplate: 'centos10-stream.cfg' }] }, 'f.yaml', '/etc/tf', {});
+    expect(buildToolsOf(cfg, cfg.trunks[0])).toEqual({ setuptools: '80.10.2', pbr: '6.1.1', renderspec: '2.3.0' });
+    expect(cfg.trunks[0].mockTemplate).toBe('/etc/tf/centos10-stream.cfg');
+    expect(() => buildConfig({ trunks: [{ name: 'a', release: 'x', distro: 'el8' }] }, 'f.yaml', '/', {})).toThrow(
+      'f.yaml: trunks.0.distro: no build tools "el8" in buildTools (configured: el9, el10)',
+    );
+    expect(() => buildConfig({ trunks: [{ name: 'a', release: 'x', buildDriver: 'mock' }] }, 'f.yaml', '/', {})).toThrow(
+      'f.yaml: trunks.0.mockTemplate: required when the trunk builds with mock',
+    );
   });
 
   it('names a trunk given twice', () => {

@@ -40,8 +40,8 @@ describe('migrations', () => {
       for (const [table, columns] of Object.entries(DLRN_COLUMNS)) {
         const { rows } = await db.pool.query<{ column_name: string }>(
           'SELECT column_name FROM information_schema.columns WHERE table_name = $1', [table]);
-        // Every DLRN column is there; trunkflow adds only `commits.trunk` (one database, several trunks).
-        const extra = table === 'commits' ? ['trunk'] : [];
+        // Every DLRN column is there; trunkflow adds only `trunk` to commits and aggregate votes (one database, several trunks).
+        const extra = table === 'commits' || table === 'civotes_agg' ? ['trunk'] : [];
         expect(rows.map((r) => r.column_name).sort()).toEqual([...columns, ...extra].sort());
       }
       // A DLRN-shaped row goes in as it is.

@@ -2,6 +2,7 @@ import {
   appendRemoveMe,
   buildFailureBody,
   buildFailureSubject,
+  commitUrl,
   ftbfsCommitMessage,
   ftbfsSubject,
   MAIL_THROTTLE_SECONDS,
@@ -67,20 +68,27 @@ describe('shouldSendMail (DLRN projects.last_email, 86400 s)', () => {
   });
 });
 
-describe('FTBFS review texts', () => {
-  it('has the subject FTBFS: <pkg> at <commit8> and a body with hashes and log', () => {
-    expect(ftbfsSubject(details)).toBe('FTBFS: openstack-nova at 1f2e3d4c');
-    const msg = ftbfsCommitMessage(details, ['Reviewer: a@example.org']);
-    expect(msg.split('\n')[0]).toBe('FTBFS: openstack-nova at 1f2e3d4c');
-    expect(msg).toContain(details.commitHash);
-    expect(msg).toContain(details.distroHash);
-    expect(msg).toContain(`See log at ${details.logUrl}`);
-    expect(msg.endsWith('\n\nReviewer: a@example.org\n')).toBe(true);
+describe('FTBFS review texts (submit_review.sh)', () => {
+  const review = { ...details, commitUrl: 'https://opendev.org/openstack/nova/commit/x', logUrl: 'https://trunk.example.org/repos/1f/2e/dir' };
+  it('says which package failed at which commit, the commit page and the build dir', () => {
+    expect(ftbfsSubject(review)).toBe('openstack-nova: failed to build 1f2e3d4');
+    expect(ftbfsSubject({ ...review, shortHash: '1f2e3d4c5b' })).toBe('openstack-nova: failed to build 1f2e3d4c5b');
+    expect(ftbfsCommitMessage(review, ['Reviewer: a@example.org'])).toBe(
+      'openstack-nova: failed to build 1f2e3d4\n\nNeed to fix build error caused by https://opendev.org/openstack/nova/commit/x\n' +
+        'See log at https://trunk.example.org/repos/1f/2e/dir\n\nReviewer: a@example.org\n',
+    );
+  });
+
+  it('links commits as DLRN does per code host', () => {
+    expect(commitUrl('https://opendev.org/openstack/oslo.config', 'abc')).toBe('https://opendev.org/openstack/oslo.config/commit/abc');
+    expect(commitUrl('https://github.com/openstack/nova', 'abc')).toBe('https://github.com/openstack/nova/commit/abc');
+    expect(commitUrl('git://git.openstack.org/openstack/nova', 'abc')).toBe('http://git.openstack.org/cgit/openstack/nova/commit/?id=abc');
+    expect(commitUrl('file:///srv/git/nova.git', 'abc')).toBe('file:///srv/git/nova.gitabc');
   });
 
   it('appends exactly one REMOVEME line, adding a missing final newline', () => {
-    expect(appendRemoveMe('Name: x\n', 'http://l')).toBe('Name: x\n# REMOVEME: build failed, see http://l\n');
-    expect(appendRemoveMe('Name: x', 'http://l')).toBe('Name: x\n# REMOVEME: build failed, see http://l\n');
-    expect(appendRemoveMe('', 'http://l')).toBe('# REMOVEME: build failed, see http://l\n');
+    expect(appendRemoveMe('Name: x\n', 'http://c')).toBe('Name: x\n# REMOVEME: error caused by commit http://c\n');
+    expect(appendRemoveMe('Name: x', 'http://c')).toBe('Name: x\n# REMOVEME: error caused by commit http://c\n');
+    expect(appendRemoveMe('', 'http://c')).toBe('# REMOVEME: error caused by commit http://c\n');
   });
 });

@@ -4,7 +4,9 @@
  * the trunkflow cache (nothing is downloaded at test time), and one workflow
  * bundle shared by a test file's workers.
  */
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { temporal } from '@temporalio/proto';
@@ -25,7 +27,13 @@ export function testServerPath(): string {
 
 let runtimeInstalled = false;
 
-export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+/**
+ * A time-skipping environment on a Java test server this process starts itself.
+ * The SDK's own launcher gives the JVM 5 s to answer, which a loaded machine
+ * does not always meet; here the server gets as long as it needs (up to
+ * `startupMs`), and teardown stops it.
+ */
+export async function createTimeSkippingEnv(startupMs = 120_000): Promise<TestWorkflowEnvironment> {
   if (!runtimeInstalled) {
     runtimeInstalled = true;
     try {
@@ -34,13 +42,60 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
       // Another test of this process installed it.
     }
   }
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServerPath() } } });
-  // The workflows set trunkflow's search attributes; the test server refuses unknown ones.
-  await env.connection.operatorService.addSearchAttributes({
-    namespace: env.namespace ?? 'default',
-    searchAttributes: Object.fromEntries(ALL_SEARCH_ATTRIBUTES.map((k) => [k.name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD])),
+  const port = await freePort();
+  const server = spawn(testServerPath(), [String(port)], { stdio: 'ignore' });
+  const exited = new Promise<never>((_, reject) => server.once('exit', (code) => reject(new Error(`the test server exited (${code}) before it answered`))));
+  exited.catch(() => undefined);
+  try {
+    await Promise.race([untilListening(port, startupMs), exited]);
+    // The SDK connects to a server it did not start, with its test service (time skipping) on.
+    const create = (TestWorkflowEnvironment as unknown as { create(o: object): Promise<TestWorkflowEnvironment> }).create.bind(TestWorkflowEnvironment);
+    const env = await create({ server: { type: 'existing' }, supportsTimeSkipping: true, address: `127.0.0.1:${port}`, namespace: 'default' });
+    // The workflows set trunkflow's search attributes; the test server refuses unknown ones.
+    await env.connection.operatorService.addSearchAttributes({
+      namespace: 'default',
+      searchAttributes: Object.fromEntries(ALL_SEARCH_ATTRIBUTES.map((k) => [k.name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD])),
+    });
+    const teardown = env.teardown.bind(env);
+    env.teardown = async () => {
+      try {
+        await teardown();
+      } finally {
+        server.kill('SIGKILL');
+      }
+    };
+    return env;
+  } catch (err) {
+    server.kill('SIGKILL');
+    throw err;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
   });
-  return env;
+}
+
+async function untilListening(port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    if (Date.now() > deadline) throw new Error(`the time-skipping test server did not listen on ${port} within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;

@@ -1,19 +1,21 @@
 /** The build host's activity: one (commit, distro, extended) triple into its hashed repo dir. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Config, TrunkConfig } from '../../config';
+import { buildToolsOf, type Config, type TrunkConfig } from '../../config';
 import type { BuildAttempt, BuildRequest } from '../../domain/trunk-build';
 import { classifyBuildFailure, findKnownError } from '../../domain/trunk/build-errors';
 import { shardedCommitDir } from '../../domain/trunk/hashes';
-import { parseSpecVersion, releaseString, tagBasedVersion, versionAndRelease } from '../../domain/trunk/release-number';
+import { releaseString } from '../../domain/trunk/release-number';
+import { keepsTarball } from '../../domain/trunk/source-tarball';
 import { ensureCommit } from '../clones';
 import { cancellationSignal, heartbeat } from '../context';
-import { describeVersion, exportTree, git } from '../git';
-import { artifactPaths, cloneDirs, trunkPaths } from '../layout';
+import { exportTree } from '../git';
+import { artifactPaths, cloneDirs, trunkBaseurl, trunkPaths } from '../layout';
 import type { PackageSource } from '../pkginfo/source';
 import type { BuildDriver } from './driver';
 import { createBuildDriver } from './select';
 import { buildSrpm } from './srpm';
+import { ensureBuildTools, renderSpecTemplate, runCustomPreprocess } from './tools';
 
 export interface BuildDeps {
   config: Config;
@@ -25,7 +27,18 @@ export function createBuildActivities(deps: BuildDeps) {
   // One driver per trunk, made once: drivers hold no per-build state.
   const drivers = new Map<string, BuildDriver>();
   const driverOf = (t: TrunkConfig): BuildDriver => {
-    if (!drivers.has(t.name)) drivers.set(t.name, createBuildDriver({ driver: t.buildDriver ?? config.drivers.build, mockConfig: t.target, simulated: t.simulated }));
+    if (!drivers.has(t.name)) {
+      const paths = trunkPaths(config, t.name);
+      const mock = t.mockTemplate
+        ? {
+          template: t.mockTemplate,
+          configDir: path.join(paths.work, 'mock'),
+          currentRepo: path.join(paths.repos, 'current', `${t.reponame}.repo`),
+          depsUrl: t.depsUrl ?? `${trunkBaseurl(config, t)}/delorean-deps.repo`,
+        }
+        : undefined;
+      drivers.set(t.name, createBuildDriver({ driver: t.buildDriver ?? config.drivers.build, mock, simulated: t.simulated }));
+    }
     return drivers.get(t.name)!;
   };
   const release = (t: TrunkConfig, req: BuildRequest, dtBuild: number) =>
@@ -34,7 +47,8 @@ export function createBuildActivities(deps: BuildDeps) {
   return {
     /**
      * Builds one triple into its hashed repo dir: exact checkouts, tarball,
-     * Version/Release as DLRN sets them, SRPM, then RPMs through the build driver.
+     * Version/Release as DLRN sets them, the SRPM written into the repo dir, then
+     * RPMs through the build driver (the SRPM stays whatever that does).
      * A failed build is a result (RETRY or FAILED), not an activity error.
      */
     async buildCommit(req: BuildRequest, retriesSoFar: number): Promise<BuildAttempt> {
@@ -64,27 +78,29 @@ export function createBuildActivities(deps: BuildDeps) {
         // Another build host may not have the clones yet; fetching is incremental.
         await ensureCommit(pkg.upstream, dirs.upstream, req.commitHash, signal);
         await ensureCommit(pkg.distgit, dirs.distgit, req.distroHash, signal);
-        const upstreamTree = path.join(work, 'upstream');
         const distgitTree = path.join(work, 'distgit');
-        await exportTree(dirs.upstream, req.commitHash, upstreamTree, { signal });
         await exportTree(dirs.distgit, req.distroHash, distgitTree, { signal });
         const specDir = pkg.distgitPath ? path.join(distgitTree, pkg.distgitPath) : distgitTree;
-        const spec = fs.existsSync(specDir) ? fs.readdirSync(specDir).find((f) => f.endsWith('.spec')) : undefined;
-        if (!spec) throw new Error(`no .spec file in ${pkg.distgit}${pkg.distgitPath ? `/${pkg.distgitPath}` : ''} at ${req.distroHash}`);
-        const describeTag = await describeVersion(dirs.upstream, req.commitHash);
-        const describe = describeTag === null ? null : (await git(dirs.upstream, ['describe', '--tags', req.commitHash])).trim();
-        const tagged = tagBasedVersion({
-          describeTag,
-          describe,
-          specVersion: parseSpecVersion(fs.readFileSync(path.join(specDir, spec), 'utf8')),
-        });
-        const nvr = versionAndRelease({
-          upstreamVersion: tagged.version, dtBuild, commitHash: req.commitHash, numbering: t.releaseNumbering, releaseMinor: t.releaseMinor,
-        });
+        if (!fs.existsSync(specDir)) throw new Error(`${pkg.distgit}: no directory ${pkg.distgitPath} at ${req.distroHash}`);
+        const runOpts = { logFile, signal, onProgress: heartbeat };
+        // Made (once per host) only when a Python source or a .spec.j2 needs them.
+        const pythonEnv = () => {
+          heartbeat('preparing the build tools');
+          return ensureBuildTools(buildToolsOf(config, t), runOpts);
+        };
+        await renderSpecTemplate(pythonEnv, specDir, runOpts);
+        await runCustomPreprocess(t.customPreprocess, {
+          packageName: req.packageName, distgitDir: specDir, sourceDir: dirs.upstream, commitHash: req.commitHash,
+          distroinfo: t.pkginfo.driver === 'rdoinfo' ? path.join(t.pkginfo.path ?? config.rdoinfo.path, t.pkginfo.entry ?? config.rdoinfo.entry) : undefined,
+        }, runOpts);
         heartbeat('building the source RPM');
         const { srpm } = await buildSrpm({
-          upstreamDir: upstreamTree, distgitDir: specDir, specFile: spec, project: req.project,
-          version: nvr.version, upstreamVersion: nvr.upstreamVersion, release: nvr.release, outDir: work, logFile, signal,
+          packageName: req.packageName, upstreamUrl: pkg.upstream, upstreamClone: dirs.upstream, commitHash: req.commitHash,
+          distgitDir: specDir, distgitUrl: pkg.distgit, dtBuild, numbering: t.releaseNumbering, releaseMinor: t.releaseMinor, pythonEnv,
+          keepTarball: keepsTarball({ keepTarball: t.keepTarball, pkginfoDriver: t.pkginfo.driver, commitBranch: req.commitBranch, sourceBranch: t.sourceBranch }),
+          keepChangelog: t.keepChangelog, outDir, workDir: path.join(work, 'srpm'), logFile, signal, onProgress: heartbeat,
+          // mock --rebuild writes the SRPM again, named with the chroot's %dist: one name, as DLRN's mock --buildsrpm gives.
+          dist: driver.name === 'mock' ? `.${t.distro}` : undefined,
         });
         const { rpms } = await driver.build({ srpm, outDir, logFile, signal, onProgress: heartbeat });
         return { ok: true, rpms: artifactPaths(repoDir, rpms), nvr: path.basename(srpm).replace(/\.src\.rpm$/, ''), ...base };

@@ -26,8 +26,8 @@ export interface BuildDriver {
 
 export interface BuildDriverConfig {
   driver: 'rpmbuild' | 'mock' | 'simulated';
-  /** mock -r argument (a config name or path); required for mock. */
-  mockConfig?: string;
+  /** The mock driver's per-slot configurations; required for mock. */
+  mock?: MockSlotsConfig;
   /** DLRN's install_after_build (mock --postinstall); default true. */
   installAfterBuild?: boolean;
   simulated?: {
@@ -35,4 +35,16 @@ export interface BuildDriverConfig {
     /** Regex over the srpm file name: matching builds fail with an error log. */
     failPattern?: string;
   };
+}
+
+/** Where the mock driver's per-slot configurations come from (DLRN's build.py inputs). */
+export interface MockSlotsConfig {
+  /** The target's template, ending with the closing `"""` of its dnf.conf string (DLRN's `<configdir>/<target>.cfg`). */
+  template: string;
+  /** Where `dlrn-<slot>.cfg` are written (DLRN's datadir). */
+  configDir: string;
+  /** The trunk's `current/<reponame>.repo`; left out while it does not exist. */
+  currentRepo: string;
+  /** The trunk's dependency repo file (DLRN's deps_url): an http(s) URL or a path. */
+  depsUrl: string;
 }

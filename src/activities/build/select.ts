@@ -9,8 +9,8 @@ export function createBuildDriver(cfg: BuildDriverConfig): BuildDriver {
     case 'rpmbuild':
       return createRpmbuildDriver();
     case 'mock':
-      if (!cfg.mockConfig) throw new Error("build driver 'mock' needs mockConfig");
-      return createMockDriver({ config: cfg.mockConfig, installAfterBuild: cfg.installAfterBuild });
+      if (!cfg.mock) throw new Error("build driver 'mock' needs its slot configuration (a mock template: trunks[].mockTemplate)");
+      return createMockDriver({ slots: cfg.mock, installAfterBuild: cfg.installAfterBuild });
     case 'simulated':
       return createSimulatedDriver(cfg.simulated ?? { durationMs: 0 });
     default: {

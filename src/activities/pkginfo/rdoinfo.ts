@@ -18,6 +18,8 @@ export function createRdoinfoDriver(opts: { path: string; entry: string; release
         'master-distgit': p['master-distgit'],
         maintainers: p.maintainers,
         component: p.component,
+        // DLRN's build-tags-only test looks for a tag of that name too.
+        tags: p.tags,
       }));
     },
   };

@@ -6,13 +6,18 @@ export interface FtbfsReviewRequest {
   project: string;
   /** Distgit branch the review targets, e.g. `rpm-master`. */
   branch: string;
-  /** Path of the spec inside the distgit repository. */
+  /** Path of the spec inside the distgit repository (the one .spec there, whatever its name). */
   specPath: string;
   commitHash: string;
+  /** `git rev-parse --short` of the commit in the upstream clone. */
+  shortHash?: string;
   distroHash: string;
+  /** The upstream commit's web page (DLRN's GERRIT_URL): in the message and the REMOVEME line. */
+  commitUrl: string;
   /** Defaults to `rdo-FTBFS` (DLRN `gerrit_topic`). */
   topic?: string;
   reviewers: string[];
+  /** The build's repo directory URL, with its logs (DLRN's GERRIT_LOG). */
   logUrl: string;
 }
 

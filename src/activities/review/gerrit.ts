@@ -97,7 +97,7 @@ export function createGerritDriver(cfg: GerritConfig): ReviewDriver {
       // Older servers ignore ChangeInput.topic; set it explicitly then.
       if (created.topic !== topic) await call('PUT', `/a/changes/${id}/topic`, { json: { topic } });
 
-      await call('PUT', `/a/changes/${id}/edit/${enc(req.specPath)}`, { raw: appendRemoveMe(spec, req.logUrl) });
+      await call('PUT', `/a/changes/${id}/edit/${enc(req.specPath)}`, { raw: appendRemoveMe(spec, req.commitUrl) });
       await call('POST', `/a/changes/${id}/edit:publish`, { json: { notify: 'NONE' } });
 
       // Reviewers are added last, so they are notified of a change that already has the edit.

@@ -79,7 +79,7 @@ export function createLocalGitDriver(cfg: LocalGitConfig = {}): ReviewDriver {
         const specFile = path.resolve(dir, req.specPath);
         const rel = path.relative(dir, specFile);
         if (rel.startsWith('..') || path.isAbsolute(rel)) throw new Error(`spec path ${req.specPath} is outside the repository`);
-        await writeFile(specFile, appendRemoveMe(await readFile(specFile, 'utf8'), req.logUrl));
+        await writeFile(specFile, appendRemoveMe(await readFile(specFile, 'utf8'), req.commitUrl));
 
         const trailers = [`Topic: ${topic}`, ...req.reviewers.map((r) => `Reviewer: ${r}`)];
         await git(['checkout', '--quiet', '-b', branch], dir, timeoutMs);

@@ -1,3 +1,5 @@
+import { truncateChangelog } from './source-tarball';
+
 /**
  * RPM Version/Release numbering as DLRN's `scripts/build_srpm.sh` +
  * `scripts/common-functions` compute it. Pure: the git/setup.py outputs the
@@ -235,33 +237,40 @@ export function parseSpecVersion(specText: string, opts: { anywhere?: boolean } 
 }
 
 export interface SpecRewrite {
-  /** RPM Version (after {@link nvrVersion}). */
+  /** RPM Version (set_nvr_in_spec turns its first `-` into `.`). */
   version: string;
   release: string;
-  /** File name for Source0. */
-  source0: string;
-  /** %{upstream_version}, which RDO specs use in Source0 and %setup; defaults to version. */
-  upstreamVersion?: string;
+  /** %{upstream_version}, which RDO specs use in Source0 and %setup. */
+  upstreamVersion: string;
+  /** The tarball's file name in SOURCES (see sourceWithRelease): Source0, and `dlrn_nvr` without its extension. */
+  source: string;
+  /** DLRN_KEEP_TARBALL: leave the spec's Source/Source0 alone. */
+  keepTarball?: boolean;
+  /** DLRN_KEEP_CHANGELOG: keep the entries below %changelog. */
+  keepChangelog?: boolean;
 }
 
 /**
- * DLRN's spec edits (`set_nvr_in_spec` and the macros build_srpm.sh defines):
- * Version, Release (keeping a trailing %{?dist}), Source0 (or an unnumbered
- * Source), and the `upstream_version` / `dlrn` macros RDO specs test for.
- * Only line-initial tags are touched.
+ * build_srpm.sh's spec edits, in its order: `%define upstream_version`,
+ * `%global dlrn 1` and `%global dlrn_nvr` replaced or inserted at the top,
+ * `UPSTREAMVERSION` substituted, then set_nvr_in_spec (every `Version:` and
+ * `Release:` anywhere on a line, up to its end; Release always gets
+ * `%{?dist}`), Source/Source0 pointed at the tarball unless keepTarball, and
+ * the changelog cut after `%changelog` unless keepChangelog.
  */
 export function rewriteSpec(spec: string, r: SpecRewrite): string {
-  const setMacro = (text: string, kind: '%define' | '%global', name: string, value: string) => {
-    const re = new RegExp(`^%(?:define|global)\\s+${name}\\b.*$`, 'm');
-    return re.test(text) ? text.replace(re, () => `${kind} ${name} ${value}`) : `${kind} ${name} ${value}\n${text}`;
-  };
-  let out = spec
-    .replace(/^(Version\s*:\s*).*$/gim, (_m, p: string) => `${p}${r.version}`)
-    .replace(/^(Release\s*:\s*)(.*?)\s*$/gim, (_m, p: string, old: string) => `${p}${r.release}${/%\{\?dist\}$/.test(old) ? '%{?dist}' : ''}`)
-    .replace(/^(Source0?\s*:\s*).*$/gim, (_m, p: string) => `${p}${r.source0}`);
-  out = setMacro(out, '%global', 'dlrn', '1');
-  out = setMacro(out, '%define', 'upstream_version', r.upstreamVersion ?? r.version);
-  return out;
+  const replaceOrInsert = (text: string, re: RegExp, line: string) =>
+    re.test(text) ? text.replace(new RegExp(re.source, 'gm'), () => line) : `${line}\n${text}`;
+  const nvr = r.source.replace(/(\.tar\.gz|\.gem)$/, '');
+  let out = replaceOrInsert(spec, /^%define upstream_version.*$/m, `%define upstream_version ${r.upstreamVersion}`);
+  out = replaceOrInsert(out, /^%global dlrn .*$/m, '%global dlrn 1');
+  out = replaceOrInsert(out, /^%global dlrn_nvr .*$/m, `%global dlrn_nvr ${nvr}`);
+  out = out.split('UPSTREAMVERSION').join(r.upstreamVersion);
+  out = out
+    .replace(/Version:.*$/gm, () => `Version: ${nvrVersion(r.version)}`)
+    .replace(/Release:.*$/gm, () => `Release: ${r.release}%{?dist}`);
+  if (!r.keepTarball) out = out.replace(/^(Source|Source0):.*$/gm, (_m, tag: string) => `${tag}: ${r.source}`);
+  return r.keepChangelog ? out : truncateChangelog(out);
 }
 
 export interface VersionAndReleaseInput extends ReleaseInput {

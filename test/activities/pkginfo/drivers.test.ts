@@ -38,6 +38,7 @@ describe('local driver', () => {
     expect(trunkPackageOf(entry, { sourceBranch: 'master', distroBranch: 'rpm-master' })).toEqual({
       name: 'python-foo', project: 'python-foo', upstream: 'https://git.example.org/foo', distgit: 'https://git.example.org/foo-distgit',
       maintainers: ['a@example.org'], component: null, sourceBranch: 'stable/x', distroBranch: 'rpm-master', distgitPath: null,
+      buildTagsOnly: false, reviewOrigin: null,
     });
   });
 
@@ -71,9 +72,9 @@ describe('gitrepo driver (one repository, a directory per package)', () => {
     const entries = await driver.packages();
     expect(entries.map((e) => trunkPackageOf(e, { sourceBranch: 'master', distroBranch: 'ignored' }))).toEqual([
       { name: 'nova', project: 'nova', upstream: 'https://opendev.org/openstack/nova', distgit: `file://${work}`, maintainers: ['rdo@example.org'],
-        component: null, sourceBranch: 'master', distroBranch: 'master', distgitPath: 'openstack/nova' },
+        component: null, sourceBranch: 'master', distroBranch: 'master', distgitPath: 'openstack/nova', buildTagsOnly: false, reviewOrigin: null },
       { name: 'oslo.config', project: 'oslo.config', upstream: 'https://opendev.org/openstack/oslo.config', distgit: `file://${work}`, maintainers: ['rdo@example.org'],
-        component: null, sourceBranch: 'master', distroBranch: 'master', distgitPath: 'openstack/oslo.config' },
+        component: null, sourceBranch: 'master', distroBranch: 'master', distgitPath: 'openstack/oslo.config', buildTagsOnly: false, reviewOrigin: null },
     ]);
     const missing = createGitRepoDriver({
       repo: `file://${work}`, directory: 'nope', branch: 'master', upstreamPrefix: 'x', skip: [], maintainers: [], cloneDir: join(tmp, 'clone'),

@@ -163,20 +163,31 @@ describe('spec helpers', () => {
 
 });
 
-describe('rewriteSpec (set_nvr_in_spec and the DLRN macros)', () => {
-  const spec = 'Name: foo\nversion:   XXX\nRelease:  XXX%{?dist}\nSource0: https://x/foo-%{version}.tar.gz\nPatch0: a.patch\n\n%description\nVersion: in text\n';
+describe('rewriteSpec (build_srpm.sh spec edits)', () => {
+  const spec = 'Name: foo\nVersion:   XXX\nRelease:  XXX%{?dist}\nSource0: https://x/foo-%{version}.tar.gz\nPatch0: a.patch\n\n%description\nUPSTREAMVERSION and Version: in text\n\n%changelog\n* Mon Jan 01 2024 x - 1-1\n- old entry\n';
+  const r = { version: '1.2.3', release: '0.2023.abc', upstreamVersion: '1.2.3.dev4', source: 'foo-1.2.3.dev4-0.2023.abc.tar.gz' };
 
-  test('rewriteSpec stamps Version, Release (keeping %{?dist}), Source0 and the DLRN macros', () => {
-    const out = rewriteSpec(spec, { version: '1.2.3', release: '0.2023.abc', source0: 'foo-1.2.3.tar.gz' });
-    expect(out).toBe(
-      '%define upstream_version 1.2.3\n%global dlrn 1\nName: foo\nversion:   1.2.3\nRelease:  0.2023.abc%{?dist}\nSource0: foo-1.2.3.tar.gz\nPatch0: a.patch\n\n%description\nVersion: 1.2.3\n',
+  test('inserts the macros at the top, stamps every Version:/Release:, points Source0 at the tarball and cuts the changelog', () => {
+    expect(rewriteSpec(spec, r)).toBe(
+      '%global dlrn_nvr foo-1.2.3.dev4-0.2023.abc\n%global dlrn 1\n%define upstream_version 1.2.3.dev4\n' +
+        'Name: foo\nVersion: 1.2.3\nRelease: 0.2023.abc%{?dist}\nSource0: foo-1.2.3.dev4-0.2023.abc.tar.gz\nPatch0: a.patch\n\n' +
+        '%description\n1.2.3.dev4 and Version: 1.2.3\n\n%changelog\n',
     );
-    const noDist = rewriteSpec('%global upstream_version old\nRelease: 1\nSource: x\n', { version: '2', release: '0.1.a', source0: 's', upstreamVersion: '2.dev1' });
-    expect(noDist).toBe('%global dlrn 1\n%define upstream_version 2.dev1\nRelease: 0.1.a\nSource: s\n');
+  });
+
+  test('replaces macros already there, always appends %{?dist}, turns the first - of Version into .', () => {
+    const out = rewriteSpec('%define upstream_version old\n%global dlrn 0\nVersion: 1\nRelease: 1\nSource: x\n', { ...r, version: '1.0-1' });
+    expect(out).toBe('%global dlrn_nvr foo-1.2.3.dev4-0.2023.abc\n%define upstream_version 1.2.3.dev4\n%global dlrn 1\nVersion: 1.0.1\nRelease: 0.2023.abc%{?dist}\nSource: foo-1.2.3.dev4-0.2023.abc.tar.gz\n');
+  });
+
+  test('keep_tarball leaves Source0 alone; keep_changelog keeps the entries', () => {
+    const out = rewriteSpec(spec, { ...r, keepTarball: true, keepChangelog: true });
+    expect(out).toContain('Source0: https://x/foo-%{version}.tar.gz\n');
+    expect(out).toContain('- old entry\n');
   });
 
   it('does not interpret $ patterns in the replacement', () => {
-    expect(rewriteSpec('Version: 1', { version: '$&', release: 'r', source0: 's' })).toContain('Version: $&');
+    expect(rewriteSpec('Version: 1', { ...r, version: '$&' })).toContain('Version: $&');
   });
 });
 
