@@ -2,7 +2,7 @@
  * `npm run bench -- postbuild`: the post-build activity's cost per build at 100
  * and 1000 packages, in process, on real PostgreSQL, real RPMs (one distinct
  * NEVRA per package, made once by rpmbuild and cached) and real createrepo_c.
- * Each package has a SUCCESS row and its repo dir; then 16 builds of new
+ * Each package has a SUCCESS row and its repo dir; then 32 builds of new
  * versions finish 4 at a time: each is prepared (prepareRepoDir, as the trunk
  * runs it when a build reports, beside the post-builds) and post-built one
  * after the other, as the trunk runs them.
@@ -23,7 +23,7 @@ import { migrate } from '../src/db/migrate';
 import type { BuildOutcome, BuildRequest } from '../src/domain/trunk-build';
 import { shardedCommitDir } from '../src/domain/trunk/hashes';
 
-const TIMED_BUILDS = 16;
+const TIMED_BUILDS = 32;
 const SLOTS = 4;
 const CACHE = path.join(os.homedir(), '.cache', 'trunkflow', 'bench-rpms');
 

@@ -49,6 +49,8 @@ const { recheckPackage } = proxyActivities<DiscoveryActivities>({
 });
 
 export interface TrunkState extends BuildQueue {
+  /** Post-builds done since the report pages were last written (carried across continue-as-new). */
+  reportsDue?: boolean;
   discovery: { all: boolean; packages: string[] } | null;
   builds: { succeeded: number; failed: number };
 }
@@ -111,22 +113,26 @@ export async function trunk(input: TrunkInput): Promise<void> {
   // Report pages are written beside the post-builds, at most one write at a time, the next one
   // covering every post-build done meanwhile (runs recorded before wrote them in each post-build).
   const reportsBeside = patched('reports-beside-post-builds');
-  let reports: 'idle' | 'writing' | 'writing-and-due' = 'idle';
-  const requestReports = () => {
-    if (reports !== 'idle') {
-      reports = 'writing-and-due';
-      return;
-    }
-    reports = 'writing';
+  let reportsWriting = false;
+  // Nothing new is started once the history is full, so what runs drains and the trunk continues as new.
+  const pumpReports = () => {
+    if (reportsWriting || !state.reportsDue || historyFull()) return;
+    state.reportsDue = false;
+    reportsWriting = true;
     void writeTrunkReports(input.trunk)
       .catch((err: Error) => log.warn('report pages not written', { error: err.message }))
       .finally(() => {
-        const again = reports === 'writing-and-due';
-        reports = 'idle';
-        if (again) requestReports();
+        reportsWriting = false;
+        pumpReports();
       });
   };
+  const requestReports = () => {
+    state.reportsDue = true;
+    pumpReports();
+  };
   upsertSearchAttributes([{ key: Trunk, value: input.trunk }, { key: Stage, value: 'trunk' }]);
+  const historyFull = () =>
+    workflowInfo().continueAsNewSuggested || (input.maxHistoryLength !== undefined && workflowInfo().historyLength >= input.maxHistoryLength);
   let discovering = false;
   let postBuilding = false;
 
@@ -161,7 +167,7 @@ export async function trunk(input: TrunkInput): Promise<void> {
   );
   setHandler(buildFinishedSignal, (outcome) => {
     buildFinished(state, outcome);
-    if (!prepareAhead || outcome.status !== 'SUCCESS') return;
+    if (!prepareAhead || outcome.status !== 'SUCCESS' || historyFull()) return;
     // Its repo dir is made now, beside the post-builds in line before it, counting their rows as
     // recorded: the post-build then finds it complete, and the one-at-a-time part stays short.
     const ahead = [...(postBuildingOutcome ? [postBuildingOutcome] : []), ...state.finished.slice(0, -1)].filter((o) => o.status !== 'CANCELLED');
@@ -252,11 +258,10 @@ export async function trunk(input: TrunkInput): Promise<void> {
   };
 
   const canStart = () => canStartBuild(state, inFlightLimit);
-  const historyFull = () =>
-    workflowInfo().continueAsNewSuggested || (input.maxHistoryLength !== undefined && workflowInfo().historyLength >= input.maxHistoryLength);
   // A preparation still running would race the next run's post-build of the same dir.
-  const readyToContinue = () => historyFull() && !discovering && !postBuilding && preparesRunning === 0 && reports === 'idle';
+  const readyToContinue = () => historyFull() && !discovering && !postBuilding && preparesRunning === 0 && !reportsWriting;
 
+  pumpReports(); // due from the previous run
   for (;;) {
     await condition(
       () => (state.discovery !== null && !discovering) || (state.finished.length > 0 && !postBuilding) || canStart() || readyToContinue(),

@@ -112,7 +112,8 @@ describe('trunk builder on the demo trunk (real git, rpmbuild, createrepo_c)', (
     expect(csv).toHaveLength(demo.packages.length + 1);
     const repoFile = fs.readFileSync(path.join(lastDir, 'delorean.repo'), 'utf8');
     expect(repoFile).toContain(`baseurl=${stack.config.http.publicUrl}/repos/${trunk}/${shardedCommitDir({ commitHash: last.commit_hash, distroHash: last.distro_hash })}`);
-    expect(fs.readFileSync(path.join(repos, 'report.html'), 'utf8')).toContain(last.commit_hash);
+    // Report pages are written beside the post-builds: they follow within moments.
+    await waitFor('report.html listing the last build', async () => fs.readFileSync(path.join(repos, 'report.html'), 'utf8').includes(last.commit_hash));
     const count = await stack.client.workflow.count(`Trunk = '${trunk}' AND WorkflowType = 'buildPackage'`);
     expect(count.count).toBe(demo.packages.length);
   });
