@@ -11,6 +11,7 @@ import type { PackageSource } from './pkginfo/source';
 import { createPostBuildActivities } from './post-build';
 import { createReportWriter } from './reports';
 import { createReleaseActivities } from './release/request';
+import { createReleaseTagActivities } from './release/tag-jobs';
 
 export interface ActivityDeps {
   pool: Pool;
@@ -29,6 +30,7 @@ export function createOrchestrationActivities(deps: ActivityDeps) {
     ...createNotifyActivities(deps),
     ...createControlActivities(deps.steering),
     ...createReleaseActivities({ config: deps.config }),
+    ...createReleaseTagActivities({ config: deps.config }),
   };
 }
 
@@ -43,3 +45,4 @@ export type { NotifyActivities } from './notify';
 export type { ControlActivities } from './control';
 export type { PackageActivities } from './packages';
 export type { ReleaseActivities } from './release/request';
+export type { ReleaseTagActivities } from './release/tag-jobs';

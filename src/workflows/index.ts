@@ -6,3 +6,4 @@ export { buildPackage } from './build-package';
 export { triggerDiscovery } from './trigger-discovery';
 export { releaseRequest } from './release-request';
 export { pollReleaseRequests } from './release-poll';
+export { releaseTag } from './release-tag';
