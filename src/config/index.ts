@@ -227,7 +227,7 @@ export const ConfigSchema = z.strictObject({
       releasesRepo: nonEmpty.optional(),
       /** Its branch whose merges are release requests. */
       releasesBranch: nonEmpty.default('master'),
-      /** Cadence of the Schedule polling that branch (and the project repositories' tags); none when unset. */
+      /** Cadence of the Schedule polling that branch; none when unset (30s for the demo). */
       poll: z.string().regex(/^\d+[smh]$/, 'a duration like 30s, 5m or 1h').optional(),
       /** GPG key (id or fingerprint) tags and artifacts are signed with; unsigned when unset. */
       signingKey: nonEmpty.optional(),
@@ -292,6 +292,8 @@ export interface Config extends Omit<RawConfig, 'trunks' | 'release'> {
   release: RawConfig['release'] & {
     repos: RawConfig['release']['repos'] & { root: string };
     releasesRepo: string; siteDir: string; tarballsUrl: string; workDir: string; tarballsDir: string; notesDir: string;
+    /** No releases repository configured: the local demo one is generated and polled. */
+    demo: boolean;
   };
   http: RawConfig['http'] & { publicUrl: string };
   /** Where the configuration came from, for messages. */
@@ -370,6 +372,8 @@ function releaseConfig(cfg: RawConfig, data: string, baseDir: string): Config['r
     ...r,
     repos: { ...r.repos, root: path.resolve(baseDir, r.repos.root ?? path.join(data, 'release', 'repos')) },
     releasesRepo: /^[a-z][a-z0-9+.-]*:/i.test(releasesRepo) ? releasesRepo : path.resolve(baseDir, releasesRepo),
+    demo: r.releasesRepo === undefined,
+    poll: r.poll ?? (r.releasesRepo === undefined ? '30s' : undefined),
     gnupgHome: r.gnupgHome ? path.resolve(baseDir, r.gnupgHome) : undefined,
     siteDir: path.resolve(baseDir, r.siteDir ?? path.join(data, 'release', 'site')),
     tarballsUrl: r.tarballsUrl ?? `${publicUrlOf(cfg)}/release/tarballs`,
