@@ -15,6 +15,7 @@ import { createPurgeActivities } from './purge';
 import { createOneOffActivities } from './one-off';
 import { createReportWriter } from './reports';
 import { createReleaseActivities } from './release/request';
+import { createReleaseTagActivities } from './release/tag-jobs';
 
 export interface ActivityDeps {
   pool: Pool;
@@ -37,6 +38,7 @@ export function createOrchestrationActivities(deps: ActivityDeps) {
     ...createPurgeActivities(deps),
     ...createOneOffActivities(deps),
     ...createReleaseActivities({ config: deps.config }),
+    ...createReleaseTagActivities({ config: deps.config }),
   };
 }
 
@@ -55,3 +57,4 @@ export type { PackageActivities } from './packages';
 export type { PromoteActivities } from './promote';
 export type { RemoteImportActivities } from './remote-import';
 export type { ReleaseActivities } from './release/request';
+export type { ReleaseTagActivities } from './release/tag-jobs';

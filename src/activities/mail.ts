@@ -14,8 +14,18 @@ export interface MailerConfig {
 
 export type BuildFailureMail = BuildFailureDetails & { maintainers: string[] };
 
+/** A plain-text message with its own headers (release announcements). */
+export interface TextMail {
+  from: string;
+  to: string;
+  replyTo?: string;
+  subject: string;
+  text: string;
+}
+
 export interface Mailer {
   sendBuildFailure(msg: BuildFailureMail): Promise<{ messageId: string }>;
+  sendText(msg: TextMail): Promise<{ messageId: string }>;
 }
 
 export function createMailer(cfg: MailerConfig): Mailer {
@@ -41,6 +51,10 @@ export function createMailer(cfg: MailerConfig): Mailer {
         subject: buildFailureSubject(msg.packageName),
         text: buildFailureBody(msg),
       });
+      return { messageId: info.messageId };
+    },
+    async sendText(msg) {
+      const info = await transport.sendMail({ from: msg.from, to: msg.to, replyTo: msg.replyTo, subject: msg.subject, text: msg.text });
       return { messageId: info.messageId };
     },
   };

@@ -13,7 +13,7 @@ import { cloneDirs, trunkBaseurl } from './layout';
 import { createMailer, type Mailer } from './mail';
 import type { PackageSource } from './pkginfo/source';
 import type { ReviewDriver } from './review/driver';
-import { createReviewDriver } from './review/select';
+import { reviewDriverOf } from './review/select';
 
 export interface NotifyDeps {
   pool: Pool;
@@ -28,15 +28,6 @@ export function gerritProject(url: string): string {
   } catch {
     return url;
   }
-}
-
-/** The configured review driver, made once per worker. */
-function reviewDriverOf(config: Config): ReviewDriver {
-  if (config.drivers.review === 'gerrit') {
-    if (!config.gerrit) throw new Error(`${config.source}: gerrit: required when drivers.review is gerrit`);
-    return createReviewDriver({ kind: 'gerrit', url: config.gerrit.url, username: config.gerrit.user, password: config.gerrit.password });
-  }
-  return createReviewDriver({ kind: 'localgit', workDir: path.join(config.paths.data, 'reviews') });
 }
 
 export function createNotifyActivities(deps: NotifyDeps) {

@@ -274,6 +274,19 @@ releaseCommand
     process.exitCode = await runValidate(config(), files, (line) => console.log(line));
   });
 
+releaseCommand
+  .command('rerun')
+  .description("run a tag's pipelines again: uploads skip what the index has, the announcement is not sent twice")
+  .argument('<repo>', 'repository, e.g. openstack/nova')
+  .argument('<tag>', 'the tag, e.g. 33.0.0')
+  .action(async (repo: string, tag: string) => {
+    const { startReleaseTag } = await import('../control/release');
+    const cfg = config();
+    const { workflowId, started } = await withClient(cfg, (client) => startReleaseTag(client, cfg, repo, tag, 'trunkflow release rerun', true));
+    if (!started) throw new UserError(`trunkflow: ${workflowId} is still running; wait for it to finish`);
+    console.log(`started ${workflowId}`);
+  });
+
 program
   .command('search-attributes')
   .description('print the custom search attributes as Name=Type, one a line')

@@ -11,6 +11,7 @@ import { migrate } from '../db/migrate';
 import { createApiServer, type ReleaseControl, type TrunkControl } from '../api/server';
 import type { DlrnControl } from '../api/dlrn/routes';
 import { ensureReleasePollSchedule, releaseSteering } from '../control/release';
+import { generateReleaseDemo } from '../activities/release/demo';
 import { createPackageSource } from '../activities/pkginfo/source';
 import { generateDemoTrunk } from '../activities/demo';
 import { installPushHooks, showFailureOnce } from './demo';
@@ -82,6 +83,11 @@ export async function runProcesses(config: Config, parts: { worker: boolean; api
       }
       await ensureDiscoverySchedules(client, config);
       await ensurePurgeSchedules(client, config);
+
+      if (config.release.demo) {
+        await generateReleaseDemo(config.release.releasesRepo, config.release.repos.root);
+        console.log(`  releases:   ${config.release.releasesRepo} (demo; merged requests are polled every ${config.release.poll})`);
+      }
       await ensureReleasePollSchedule(client, config);
       for (const t of config.trunks) await requestDiscovery(client, config, t.name, undefined, 'start-up');
       for (const t of config.trunks) {

@@ -293,7 +293,7 @@ export const ConfigSchema = z.strictObject({
       releasesRepo: nonEmpty.optional(),
       /** Its branch whose merges are release requests. */
       releasesBranch: nonEmpty.default('master'),
-      /** Cadence of the Schedule polling that branch (and the project repositories' tags); none when unset. */
+      /** Cadence of the Schedule polling that branch; none when unset (30s for the demo). */
       poll: z.string().regex(/^\d+[smh]$/, 'a duration like 30s, 5m or 1h').optional(),
       /** GPG key (id or fingerprint) tags and artifacts are signed with; unsigned when unset. */
       signingKey: nonEmpty.optional(),
@@ -306,6 +306,28 @@ export const ConfigSchema = z.strictObject({
       siteDir: nonEmpty.optional(),
       /** Base URL of the tarballs the site links to; default `<http.publicUrl>/release/tarballs`. */
       tarballsUrl: z.url().optional(),
+      /** Where each tag's sdist, wheel and signatures are copied (`<dir>/<org>/<repo>/`); default `<data>/release/tarballs`. */
+      tarballsDir: nonEmpty.optional(),
+      /** Where reno's notes of each tag are written; default `<data>/release/releasenotes`. */
+      notesDir: nonEmpty.optional(),
+      /** The PyPI-compatible index artifacts are uploaded to (twine --skip-existing); no upload when unset. */
+      index: z
+        .strictObject({ url: z.url(), username: nonEmpty.default('trunkflow'), password: nonEmpty.default('trunkflow') })
+        .optional(),
+      /** The requirements repository whose upper-constraints.txt gets a proposal per release; none when unset. */
+      requirementsRepo: nonEmpty.optional(),
+      /** Topic of the constraints review (update_constraints.sh's). */
+      constraintsTopic: nonEmpty.default('new-release'),
+      /** How often and how long the constraints job polls the index for the new version. */
+      indexPoll: z.strictObject({ everySeconds: count.default(10), maxMinutes: count.default(30) }).prefault({}),
+      /** Announcement mail (sent through the `mail` server): sender and list. */
+      announce: z
+        .strictObject({
+          from: nonEmpty.default('no-reply@openstack.org'),
+          to: nonEmpty.default('release-announce@lists.openstack.org'),
+          replyTo: nonEmpty.default('openstack-discuss@lists.openstack.org'),
+        })
+        .prefault({}),
       /** Limits of the release activities: a failed job is retried by Temporal, with backoff, this many times. */
       timeouts: z
         .strictObject({
@@ -333,7 +355,12 @@ export interface Config extends Omit<RawConfig, 'trunks' | 'release'> {
   trunks: TrunkConfig[];
   /** Absolute paths, resolved against the config file's directory (or the project root). */
   paths: RawConfig['paths'] & { data: string; repos: string; images: string; logs: string };
-  release: RawConfig['release'] & { repos: RawConfig['release']['repos'] & { root: string }; releasesRepo: string; siteDir: string; tarballsUrl: string; workDir: string };
+  release: RawConfig['release'] & {
+    repos: RawConfig['release']['repos'] & { root: string };
+    releasesRepo: string; siteDir: string; tarballsUrl: string; workDir: string; tarballsDir: string; notesDir: string;
+    /** No releases repository configured: the local demo one is generated and polled. */
+    demo: boolean;
+  };
   http: RawConfig['http'] & { publicUrl: string };
   /** Where the configuration came from, for messages. */
   source: string;
@@ -411,11 +438,16 @@ function releaseConfig(cfg: RawConfig, data: string, baseDir: string): Config['r
     ...r,
     repos: { ...r.repos, root: path.resolve(baseDir, r.repos.root ?? path.join(data, 'release', 'repos')) },
     releasesRepo: /^[a-z][a-z0-9+.-]*:/i.test(releasesRepo) ? releasesRepo : path.resolve(baseDir, releasesRepo),
+    demo: r.releasesRepo === undefined,
+    poll: r.poll ?? (r.releasesRepo === undefined ? '30s' : undefined),
     gnupgHome: r.gnupgHome ? path.resolve(baseDir, r.gnupgHome) : undefined,
     siteDir: path.resolve(baseDir, r.siteDir ?? path.join(data, 'release', 'site')),
     tarballsUrl: r.tarballsUrl ?? `${publicUrlOf(cfg)}/release/tarballs`,
     /** Clones and scratch space of the release activities. */
     workDir: path.join(data, 'release', 'work'),
+    tarballsDir: path.resolve(baseDir, r.tarballsDir ?? path.join(data, 'release', 'tarballs')),
+    notesDir: path.resolve(baseDir, r.notesDir ?? path.join(data, 'release', 'releasenotes')),
+    requirementsRepo: r.requirementsRepo && !/^[a-z][a-z0-9+.-]*:/i.test(r.requirementsRepo) ? path.resolve(baseDir, r.requirementsRepo) : r.requirementsRepo,
   };
 }
 

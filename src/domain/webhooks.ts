@@ -10,6 +10,8 @@ export interface RepoPush {
   /** Clone URLs the host gives, when it gives any. */
   urls: string[];
   branch: string | null;
+  /** The tag a push created or moved (`refs/tags/<tag>`), else null. */
+  tag?: string | null;
   newRev: string | null;
 }
 
@@ -30,6 +32,7 @@ function str(value: unknown, field: string): string {
   return value;
 }
 
+const tagOf = (ref: string) => (ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : null);
 const branchOf = (ref: string) => (ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : ref.startsWith('refs/') ? null : ref);
 
 /** Gerrit's `ref-updated` stream event (as webhooks and the events plugin send it). */
@@ -42,6 +45,7 @@ export function parseGerritRefUpdated(body: unknown): RepoPush {
     project: str(update.project, 'refUpdate.project'),
     urls: [],
     branch: branchOf(str(update.refName, 'refUpdate.refName')),
+    tag: tagOf(String(update.refName)),
     newRev: typeof update.newRev === 'string' ? update.newRev : null,
   };
 }
@@ -74,6 +78,7 @@ export function parseGithubPush(body: unknown): RepoPush {
     project: str(repo.full_name, 'repository.full_name'),
     urls,
     branch: branchOf(str(event.ref, 'ref')),
+    tag: tagOf(String(event.ref)),
     newRev: typeof event.after === 'string' ? event.after : null,
   };
 }

@@ -10,3 +10,4 @@ export { purgeTrunk } from './purge-trunk';
 export { oneOffRun } from './one-off-run';
 export { releaseRequest } from './release-request';
 export { pollReleaseRequests } from './release-poll';
+export { releaseTag } from './release-tag';

@@ -5,9 +5,12 @@
  * the others), the requested branches are created, and the releases site is
  * published only when all of that succeeded.
  */
-import { ApplicationFailure, log, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { ApplicationFailure, log, ParentClosePolicy, proxyActivities, startChild, upsertSearchAttributes } from '@temporalio/workflow';
 import type { BranchOutcome, ReleaseActivities, TagOutcome } from '../activities/release/request';
+import { releaseTagWorkflowId } from '../domain/release/tag-pipeline';
 import { CommitHash, Stage } from '../domain/search-attributes';
+import { releaseTag, type ReleaseTagInput } from './release-tag';
 
 export interface ReleaseRequestInput {
   /** The releases repository (for messages; the worker's configuration says where it is). */
@@ -16,6 +19,8 @@ export interface ReleaseRequestInput {
   commit: string;
   reason: string;
   timeouts: { activityMinutes: number; retryInitialSeconds: number; retryMaximumSeconds: number; maximumAttempts: number };
+  /** Settings of the per-tag pipelines started for the tags pushed here. */
+  tagPipeline: Omit<ReleaseTagInput, 'repo' | 'tag'>;
 }
 
 export interface ReleaseRequestResult {
@@ -55,6 +60,18 @@ export async function releaseRequest(input: ReleaseRequestInput): Promise<Releas
     ...branched.flatMap((r, i) => (r.status === 'rejected' ? [`${plan.branches[i].repo} ${plan.branches[i].branch}: ${reasonOf(r.reason)}`] : [])),
   ];
   const tags = tagged.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  // Each pushed tag starts its own pipelines (a webhook for the same push finds them started).
+  for (const t of tags.filter((x) => x.outcome === 'tagged')) {
+    try {
+      await startChild(releaseTag, {
+        workflowId: releaseTagWorkflowId(t.repo, t.version),
+        args: [{ ...input.tagPipeline, repo: t.repo, tag: t.version }],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+      });
+    } catch (e) {
+      if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
+    }
+  }
   const branches = branched.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   log.info('release request tagged', { commit: input.commit, tagged: tags.length, branches: branches.length, failed: failures.length });
   if (failures.length) {

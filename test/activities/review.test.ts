@@ -171,3 +171,53 @@ describe('localgit review driver', () => {
     await expect(createReviewDriver({ kind: 'localgit' }).openFtbfsReview(request)).rejects.toThrow(/no distgitBase/);
   });
 });
+
+describe('proposed file edits (the constraints update)', () => {
+  const UC = "oslo.config===10.0.0\ntfdemo===0.9.0\n";
+  const edit = {
+    branch: 'master', path: 'upper-constraints.txt', topic: 'new-release', slug: 'tfdemo-1.0.0',
+    message: 'update constraint for tfdemo to new release 1.0.0\n\nmeta:version: 1.0.0\n',
+    edit: (text: string) => (text.includes('tfdemo===0.9.0') ? text.replace('tfdemo===0.9.0', 'tfdemo===1.0.0') : null),
+  };
+
+  it('Gerrit: a change with topic new-release carrying the edited file; nothing when the edit changes nothing', async () => {
+    const gerrit = await startGerritDouble({ files: { 'openstack/requirements': { master: { 'upper-constraints.txt': UC } } } });
+    try {
+      const driver = createReviewDriver({ kind: 'gerrit', url: gerrit.url, username: gerrit.username, password: gerrit.password });
+      const review = await driver.proposeFileEdit({ ...edit, project: 'openstack/requirements' });
+      expect(gerrit.violations).toEqual([]);
+      const [change] = gerrit.changes;
+      expect(review).toEqual({ id: change.id, url: `${gerrit.url}/c/openstack/requirements/+/${change.number}` });
+      expect(change.topic).toBe('new-release');
+      expect(change.message.split('\n')[0]).toBe('update constraint for tfdemo to new release 1.0.0');
+      expect(change.files['upper-constraints.txt']).toBe("oslo.config===10.0.0\ntfdemo===1.0.0\n");
+      expect(await driver.proposeFileEdit({ ...edit, project: 'openstack/requirements', edit: () => null })).toBeNull();
+      expect(gerrit.changes).toHaveLength(1);
+    } finally {
+      await gerrit.stop();
+    }
+  });
+
+  it('localgit: a review branch with the edit and a Topic trailer, found again on a retry', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tf-uc-'));
+    const g = (cwd: string, ...args: string[]) => execFileSync('git', ['-C', cwd, '-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { encoding: 'utf8' });
+    try {
+      const bare = path.join(dir, 'requirements.git');
+      execFileSync('git', ['init', '--quiet', '--bare', '--initial-branch=master', bare]);
+      const work = path.join(dir, 'work');
+      execFileSync('git', ['clone', '--quiet', bare, work]);
+      writeFileSync(path.join(work, 'upper-constraints.txt'), UC);
+      g(work, 'add', '-A');
+      g(work, 'commit', '--quiet', '-m', 'u-c');
+      g(work, 'push', '--quiet', 'origin', 'HEAD:master');
+      const driver = createReviewDriver({ kind: 'localgit', workDir: path.join(dir, 'scratch') });
+      const review = await driver.proposeFileEdit({ ...edit, project: bare });
+      expect(review).toEqual({ id: 'review/new-release/tfdemo-1.0.0', url: `${pathToFileURL(bare).href}#review/new-release/tfdemo-1.0.0` });
+      expect(g(bare, 'show', 'review/new-release/tfdemo-1.0.0:upper-constraints.txt')).toBe("oslo.config===10.0.0\ntfdemo===1.0.0\n");
+      expect(g(bare, 'log', '-1', '--format=%B', 'review/new-release/tfdemo-1.0.0')).toBe(`${edit.message}\nTopic: new-release\n\n`);
+      expect(await driver.proposeFileEdit({ ...edit, project: bare })).toEqual(review);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

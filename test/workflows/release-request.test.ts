@@ -8,7 +8,7 @@ import { createReleaseActivities } from '../../src/activities/release/request';
 import { buildConfig, type Config } from '../../src/config';
 import { pollReleaseRequests, releaseRequest } from '../../src/workflows';
 import { createApiServer } from '../../src/api/server';
-import { releaseSteering } from '../../src/control/release';
+import { releaseSteering, tagPipelineSettings } from '../../src/control/release';
 import { WORKFLOWS_PATH } from '../../src/worker';
 import { makeProjectRepo, makeReleasesRepo, type ProjectRepo, type ReleasesRepo } from '../activities/release/fixtures';
 import { throwawayGpgKey, type ThrowawayKey } from '../support/gpg';
@@ -67,7 +67,7 @@ describe('releaseRequest workflow (step 1)', () => {
     return worker.runUntil(stack.client.workflow.execute(releaseRequest, {
       workflowId: uniqueName(`release-request:${commit}`),
       taskQueue: stack.taskQueue,
-      args: [{ releasesRepo: releases.bare, commit, reason: 'test', timeouts: config.release.timeouts }],
+      args: [{ releasesRepo: releases.bare, commit, reason: 'test', timeouts: config.release.timeouts, tagPipeline: tagPipelineSettings(config) }],
     }));
   };
   const tagMessage = async (repo: ProjectRepo, tag: string) => (await git(repo.bare, ['cat-file', '-p', `refs/tags/${tag}`]));
@@ -91,6 +91,9 @@ describe('releaseRequest workflow (step 1)', () => {
       'meta:branch: master', 'meta:release-type: release', 'meta:pypi: yes', 'meta:first: yes',
     ].join('\n'));
     expect(message).toContain('tagger trunkflow Release Bot <release-bot@localhost>');
+    // Each pushed tag started its own pipelines.
+    const child = await stack.client.workflow.getHandle('release-tag:openstack/alpha:1.0.0').describe();
+    expect(child.type).toBe('releaseTag');
     expect(message).toContain('-----BEGIN PGP SIGNATURE-----');
     await git(alpha.bare, ['verify-tag', '1.0.0'], { env: { GNUPGHOME: key.home } });
     const index = await readFile(path.join(config.release.siteDir, 'hibiscus', 'index.html'), 'utf8');
@@ -171,7 +174,7 @@ describe('releaseRequest workflow (step 1)', () => {
   it('the poll starts step 1 for each merge since the previous poll', async () => {
     const worker = await Worker.create({ connection, taskQueue: stack.taskQueue, workflowsPath: WORKFLOWS_PATH, activities: createReleaseActivities({ config }) });
     const poll = () => stack.client.workflow.execute(pollReleaseRequests, {
-      workflowId: uniqueName('release-poll'), taskQueue: stack.taskQueue, args: [{ releasesRepo: releases.bare, timeouts: config.release.timeouts }],
+      workflowId: uniqueName('release-poll'), taskQueue: stack.taskQueue, args: [{ releasesRepo: releases.bare, timeouts: config.release.timeouts, tagPipeline: tagPipelineSettings(config) }],
     });
     await worker.runUntil(async () => {
       await poll(); // the first poll only records where the branch is

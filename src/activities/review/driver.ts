@@ -1,4 +1,4 @@
-/** The review driver contract: open DLRN's FTBFS review for a failed build. */
+/** The review driver contract: open DLRN's FTBFS review for a failed build, or propose an edit of one file (constraints updates). */
 
 export interface FtbfsReviewRequest {
   packageName: string;
@@ -21,8 +21,25 @@ export interface FtbfsReviewRequest {
   logUrl: string;
 }
 
+/** A change editing one file of a branch, proposed for review. */
+export interface FileEditRequest {
+  /** Project name (localgit: a path or URL is also accepted). */
+  project: string;
+  branch: string;
+  path: string;
+  topic: string;
+  /** The whole commit message. */
+  message: string;
+  /** Names the review among others of the same topic (localgit branch name). */
+  slug: string;
+  /** The new content from the current one; null when there is nothing to change. */
+  edit(current: string): string | null;
+}
+
 /** Opens DLRN's "failed to build from source" review on a package's distgit. */
 export interface ReviewDriver {
   readonly name: string;
   openFtbfsReview(req: FtbfsReviewRequest): Promise<{ url: string; id: string }>;
+  /** Proposes the edit; null (and no review) when the edit changes nothing. */
+  proposeFileEdit(req: FileEditRequest): Promise<{ url: string; id: string } | null>;
 }

@@ -3,7 +3,7 @@
  * `ssh gerrit set-reviewers`: create change, edit the spec, publish, add reviewers.
  */
 import { appendRemoveMe, DEFAULT_FTBFS_TOPIC, ftbfsCommitMessage } from '../../domain/notifications';
-import type { FtbfsReviewRequest, ReviewDriver } from './driver';
+import type { FileEditRequest, FtbfsReviewRequest, ReviewDriver } from './driver';
 
 export interface GerritConfig {
   /** Base URL of the Gerrit site, e.g. `https://review.rdoproject.org/r`. */
@@ -106,6 +106,19 @@ export function createGerritDriver(cfg: GerritConfig): ReviewDriver {
         const result = parseGerritJson(await call('POST', path, { json: { reviewer } })) as AddReviewerResult;
         if (result.error) throw new Error(`Gerrit POST ${path} did not add reviewer ${reviewer}: ${result.error}`);
       }
+      return { id: created.id, url: `${base}/c/${created.project ?? req.project}/+/${created._number}` };
+    },
+    async proposeFileEdit(req: FileEditRequest) {
+      const current = Buffer.from((await call('GET', `/a/projects/${enc(req.project)}/branches/${enc(req.branch)}/files/${enc(req.path)}/content`)).trim(), 'base64').toString('utf8');
+      const next = req.edit(current);
+      if (next === null || next === current) return null;
+      const created = parseGerritJson(
+        await call('POST', '/a/changes/', { json: { project: req.project, branch: req.branch, subject: req.message, topic: req.topic, status: 'NEW' } }),
+      ) as ChangeInfo;
+      const id = changePathId(created.id);
+      if (created.topic !== req.topic) await call('PUT', `/a/changes/${id}/topic`, { json: { topic: req.topic } });
+      await call('PUT', `/a/changes/${id}/edit/${enc(req.path)}`, { raw: next });
+      await call('POST', `/a/changes/${id}/edit:publish`, { json: { notify: 'NONE' } });
       return { id: created.id, url: `${base}/c/${created.project ?? req.project}/+/${created._number}` };
     },
   };

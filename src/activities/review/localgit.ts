@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { appendRemoveMe, DEFAULT_FTBFS_TOPIC, ftbfsCommitMessage } from '../../domain/notifications';
-import type { FtbfsReviewRequest, ReviewDriver } from './driver';
+import type { FileEditRequest, FtbfsReviewRequest, ReviewDriver } from './driver';
 
 export interface LocalGitConfig {
   /** Directory of distgit repositories, for requests whose `project` is a name rather than a path or URL. */
@@ -86,6 +86,37 @@ export function createLocalGitDriver(cfg: LocalGitConfig = {}): ReviewDriver {
         await git(
           ['-c', `user.name=${author.name}`, '-c', `user.email=${author.email}`, '-c', 'commit.gpgsign=false',
             'commit', '--quiet', '--no-verify', '-m', ftbfsCommitMessage({ ...req, topic }, trailers), '--', rel],
+          dir,
+          timeoutMs,
+        );
+        await git(['push', '--quiet', 'origin', `HEAD:refs/heads/${branch}`], dir, timeoutMs);
+        return result;
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+    async proposeFileEdit(req: FileEditRequest) {
+      const remote = remoteFor(req.project);
+      const branch = `review/${refPart(req.topic)}/${refPart(req.slug)}`;
+      const result = { id: branch, url: `${isUrl(remote) ? remote : pathToFileURL(remote).href}#${branch}` };
+      const scratch = cfg.workDir ?? tmpdir();
+      await mkdir(scratch, { recursive: true });
+      // A retry after a successful push finds the review there.
+      if ((await git(['ls-remote', '--heads', remote, `refs/heads/${branch}`], scratch, timeoutMs)).trim()) return result;
+      const dir = await mkdtemp(path.join(scratch, 'trunkflow-review-'));
+      try {
+        await git(['clone', '--quiet', '--single-branch', '--branch', req.branch, remote, dir], scratch, timeoutMs);
+        const file = path.resolve(dir, req.path);
+        const rel = path.relative(dir, file);
+        if (rel.startsWith('..') || path.isAbsolute(rel)) throw new Error(`${req.path} is outside the repository`);
+        const current = await readFile(file, 'utf8');
+        const next = req.edit(current);
+        if (next === null || next === current) return null;
+        await writeFile(file, next);
+        await git(['checkout', '--quiet', '-b', branch], dir, timeoutMs);
+        await git(
+          ['-c', `user.name=${author.name}`, '-c', `user.email=${author.email}`, '-c', 'commit.gpgsign=false',
+            'commit', '--quiet', '--no-verify', '-m', `${req.message.trimEnd()}\n\nTopic: ${req.topic}\n`, '--', rel],
           dir,
           timeoutMs,
         );
