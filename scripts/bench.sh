@@ -4,4 +4,9 @@
 source "$(dirname "${BASH_SOURCE[0]}")/ensure-deps.sh"
 source scripts/private-stack.sh
 npx tsc -p tsconfig.bench.json
-node dist-bench/bench/trunk.js "$@"
+if [ "${1:-}" = release ]; then
+  node dist-bench/bench/release.js
+else
+  node dist-bench/bench/trunk.js "$@"
+  [ -n "${1:-}" ] || node dist-bench/bench/release.js
+fi
