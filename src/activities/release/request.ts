@@ -14,6 +14,7 @@ import { formatFinding } from '../../domain/release/validate';
 import { exportTree, git, syncClone } from '../git';
 import { ProcessError } from '../process';
 import { createLocalGitRepos } from './localgit-repos';
+import { withLock } from './locks';
 import type { RepoLookupDriver } from './repo-driver';
 import { readYamlFile, validateFiles } from './validate-files';
 
@@ -37,16 +38,6 @@ export interface ReleaseActivityDeps {
   repos?: RepoLookupDriver;
 }
 
-// git refuses two writers in one clone at once: work on a clone takes turns.
-const locks = new Map<string, Promise<unknown>>();
-function withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
-  const next = (locks.get(key) ?? Promise.resolve()).catch(() => undefined).then(fn);
-  locks.set(key, next);
-  void next.finally(() => {
-    if (locks.get(key) === next) locks.delete(key);
-  }).catch(() => undefined);
-  return next;
-}
 
 /** Heartbeats when running as an activity (the functions are also called directly, by the CLI and tests). */
 function beat(): void {

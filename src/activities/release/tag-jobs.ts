@@ -18,6 +18,7 @@ import { git, syncClone } from '../git';
 import { createMailer } from '../mail';
 import { run } from '../process';
 import { createLocalGitRepos } from './localgit-repos';
+import { withLock } from './locks';
 import type { RepoLookupDriver } from './repo-driver';
 
 export interface ReleaseTagInfo {
@@ -49,16 +50,6 @@ export function releaseVenv(): Promise<string> {
 
 const exists = (p: string) => stat(p).then(() => true, () => false);
 
-// One writer per clone at a time.
-const locks = new Map<string, Promise<unknown>>();
-function withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
-  const next = (locks.get(key) ?? Promise.resolve()).catch(() => undefined).then(fn);
-  locks.set(key, next);
-  void next.finally(() => {
-    if (locks.get(key) === next) locks.delete(key);
-  }).catch(() => undefined);
-  return next;
-}
 
 export function createReleaseTagActivities(deps: { config: Config; repos?: RepoLookupDriver; review?: ReviewDriver }) {
   const cfg = deps.config;

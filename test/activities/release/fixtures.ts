@@ -3,8 +3,9 @@ import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { commitFile, git, initBare, initWorkTree, pushBranch } from '../../../src/activities/git';
+import { PROJECT_ROOT } from '../../../src/config';
 
-export const FIXTURE_ROOT = path.join(__dirname, '..', '..', 'fixtures', 'releases');
+export const FIXTURE_ROOT = path.join(PROJECT_ROOT, 'test', 'fixtures', 'releases');
 
 export interface ProjectRepo {
   /** The bare repository (the "remote" under <reposRoot>/<org>/<name>.git). */
