@@ -5,14 +5,12 @@
  * to a row of test/fixtures/dlrn/expected-differences.md, where each difference has its reason.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { request } from 'undici';
 import { PROJECT_ROOT } from '../../src/config';
-import { importDlrnDatabase } from '../../src/db/dlrn-import';
-import { FIXTURE_USER, seedFixtureDb, startDlrnOracle, type DlrnOracle } from '../support/dlrn-oracle';
-import { isolatedStack, SHARED_RDOINFO, stackEnv, type IsolatedStack } from '../support/stack';
-import { startTrunkflow, type TrunkflowProcess } from '../support/trunkflow-process';
+import { FIXTURE_USER, type DlrnOracle } from '../support/dlrn-oracle';
+import type { TrunkflowProcess } from '../support/trunkflow-process';
+import { startDlrnPair, type DlrnPair } from '../support/dlrn-pair';
 
 const TRUNK = 'dlrn';
 const BASEURL = 'http://127.0.0.1/repos';
@@ -259,29 +257,15 @@ function linkOf(dir: string, name: string): string | null {
 }
 
 describe('trunkflow answers as the real DLRN API does', () => {
-  let stack: IsolatedStack;
   let oracle: DlrnOracle;
   let trunkflow: TrunkflowProcess;
-  let dir: string;
+  let pair: DlrnPair | undefined;
   beforeAll(async () => {
-    stack = await isolatedStack();
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-dlrn-diff-'));
-    const db = path.join(dir, 'dlrn.sqlite');
-    seedFixtureDb(db);
-    const copy = path.join(dir, 'import.sqlite');
-    fs.copyFileSync(db, copy);
-    await importDlrnDatabase(stack.pool, copy, TRUNK);
-    oracle = await startDlrnOracle(db, { baseurl: BASEURL });
-    trunkflow = await startTrunkflow({
-      databaseUrl: stack.config.database.url, temporalAddress: stackEnv().temporalAddress, taskQueue: stack.taskQueue,
-      trunk: TRUNK, baseurl: BASEURL, rdoinfo: SHARED_RDOINFO, mode: 'serve',
-    });
+    pair = await startDlrnPair({ trunk: TRUNK, baseurl: BASEURL, tmpPrefix: 'tf-dlrn-diff-' });
+    ({ oracle, trunkflow } = pair);
   }, 600_000);
   afterAll(async () => {
-    await trunkflow?.stop();
-    await oracle?.stop();
-    await stack?.teardown();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    await pair?.stop();
   });
 
   it('has unique case ids', () => {

@@ -6,13 +6,11 @@
  */
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { importDlrnDatabase } from '../../src/db/dlrn-import';
-import { dlrnVenv, FIXTURE_USER, seedFixtureDb, startDlrnOracle, type DlrnOracle } from '../support/dlrn-oracle';
-import { isolatedStack, SHARED_RDOINFO, stackEnv, type IsolatedStack } from '../support/stack';
-import { startTrunkflow, type TrunkflowProcess } from '../support/trunkflow-process';
+import { dlrnVenv, FIXTURE_USER, type DlrnOracle } from '../support/dlrn-oracle';
+import type { TrunkflowProcess } from '../support/trunkflow-process';
+import { startDlrnPair, type DlrnPair } from '../support/dlrn-pair';
 
 const run = promisify(execFile);
 const TRUNK = 'dlrn';
@@ -45,29 +43,15 @@ function normalise(v: unknown): unknown {
 }
 
 describe('the dlrnapi client against trunkflow', () => {
-  let stack: IsolatedStack;
   let oracle: DlrnOracle;
   let trunkflow: TrunkflowProcess;
-  let dir: string;
+  let pair: DlrnPair | undefined;
   beforeAll(async () => {
-    stack = await isolatedStack();
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-dlrnapi-'));
-    const db = path.join(dir, 'dlrn.sqlite');
-    seedFixtureDb(db);
-    const copy = path.join(dir, 'import.sqlite');
-    fs.copyFileSync(db, copy);
-    await importDlrnDatabase(stack.pool, copy, TRUNK);
-    oracle = await startDlrnOracle(db, { baseurl: BASEURL });
-    trunkflow = await startTrunkflow({
-      databaseUrl: stack.config.database.url, temporalAddress: stackEnv().temporalAddress, taskQueue: stack.taskQueue,
-      trunk: TRUNK, baseurl: BASEURL, rdoinfo: SHARED_RDOINFO, mode: 'serve',
-    });
+    pair = await startDlrnPair({ trunk: TRUNK, baseurl: BASEURL, tmpPrefix: 'tf-dlrnapi-' });
+    ({ oracle, trunkflow } = pair);
   }, 600_000);
   afterAll(async () => {
-    await trunkflow?.stop();
-    await oracle?.stop();
-    await stack?.teardown();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    await pair?.stop();
   });
 
   /** The same command against both; trunkflow's printout is returned after checking it equals DLRN's. */
