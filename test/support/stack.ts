@@ -4,6 +4,11 @@ import { Client, Connection } from '@temporalio/client';
 import { Pool } from 'pg';
 import { buildConfig, PROJECT_ROOT, type Config } from '../../src/config';
 import { migrate } from '../../src/db/migrate';
+import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { createOrchestrationActivities } from '../../src/activities';
+import { createPackageSource } from '../../src/activities/pkginfo/source';
+import { trunkSteering } from '../../src/control/trunk';
+import { WORKFLOWS_PATH } from '../../src/worker';
 
 /** Integration tests run against the stack `npm test` starts (scripts/test.sh). */
 export function stackEnv(): { temporalAddress: string; adminDatabaseUrl: string } {
@@ -67,4 +72,13 @@ export async function isolatedStack(overrides: Record<string, unknown> = {}): Pr
       await connection.close();
     },
   };
+}
+
+/** A worker on the stack's orchestration task queue with the real orchestration activities and workflows. */
+export function orchestrationWorker(stack: IsolatedStack, connection: NativeConnection, options: Partial<WorkerOptions> = {}): Promise<Worker> {
+  return Worker.create({
+    connection, taskQueue: stack.taskQueue, workflowsPath: WORKFLOWS_PATH,
+    activities: createOrchestrationActivities({ pool: stack.pool, config: stack.config, packages: createPackageSource(stack.config), steering: trunkSteering(stack.client, stack.config) }),
+    ...options,
+  });
 }

@@ -1,12 +1,8 @@
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { WorkflowIdConflictPolicy } from '@temporalio/client';
-import { createOrchestrationActivities } from '../../src/activities';
-import { createPackageSource } from '../../src/activities/pkginfo/source';
-import { trunkSteering } from '../../src/control/trunk';
 import { syncPackages } from '../../src/workflows';
 import { Release } from '../../src/domain/search-attributes';
-import { WORKFLOWS_PATH } from '../../src/worker';
-import { isolatedStack, uniqueName, type IsolatedStack } from '../support/stack';
+import { isolatedStack, orchestrationWorker, uniqueName, type IsolatedStack } from '../support/stack';
 
 describe('syncPackages workflow', () => {
   let stack: IsolatedStack;
@@ -22,13 +18,7 @@ describe('syncPackages workflow', () => {
 
   // Every task replays the whole history (no cache): nondeterminism shows at once.
   const newWorker = () =>
-    Worker.create({
-      connection,
-      taskQueue: stack.taskQueue,
-      workflowsPath: WORKFLOWS_PATH,
-      activities: createOrchestrationActivities({ pool: stack.pool, config: stack.config, packages: createPackageSource(stack.config), steering: trunkSteering(stack.client, stack.config) }),
-      maxCachedWorkflows: 0,
-    });
+    orchestrationWorker(stack, connection, { maxCachedWorkflows: 0 });
 
   it('records the release packages in projects and carries the release search attribute', async () => {
     const worker = await newWorker();

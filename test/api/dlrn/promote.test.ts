@@ -4,14 +4,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
-import { createOrchestrationActivities } from '../../../src/activities';
-import { createPackageSource } from '../../../src/activities/pkginfo/source';
 import { createApiServer } from '../../../src/api/server';
 import { requestPromotion, signalVoteRecorded } from '../../../src/control/promote';
-import { trunkSteering } from '../../../src/control/trunk';
-import { WORKFLOWS_PATH } from '../../../src/worker';
 import { voteWaitWorkflowId } from '../../../src/workflows/messages';
-import { isolatedStack, uniqueName, type IsolatedStack } from '../../support/stack';
+import { isolatedStack, orchestrationWorker, uniqueName, type IsolatedStack } from '../../support/stack';
 import { basic, C, seed, trunkOverrides } from './seed';
 
 const dirOf = (h: { commit: string; distro: string; extended?: string }, component?: string) =>
@@ -32,10 +28,7 @@ describe('promote and promote-batch as workflows', () => {
     repos = path.join(stack.config.paths.repos, main);
     for (const d of [dirOf(C.foo), dirOf(C.bar, 'tripleo')]) fs.mkdirSync(path.join(repos, d), { recursive: true });
     connection = await NativeConnection.connect({ address: stack.config.temporal.address });
-    worker = await Worker.create({
-      connection, taskQueue: stack.taskQueue, workflowsPath: WORKFLOWS_PATH,
-      activities: createOrchestrationActivities({ pool: stack.pool, config: stack.config, packages: createPackageSource(stack.config), steering: trunkSteering(stack.client, stack.config) }),
-    });
+    worker = await orchestrationWorker(stack, connection);
     running = worker.run();
     app = createApiServer({
       pool: stack.pool, config: stack.config,
@@ -186,10 +179,7 @@ describe('promote on a trunk with components', () => {
     fs.mkdirSync(path.join(repos, dirOf(C.bar, 'tripleo')), { recursive: true });
     fs.writeFileSync(path.join(repos, dirOf(C.bar, 'tripleo'), 'delorean.repo'), repoFile);
     connection = await NativeConnection.connect({ address: stack.config.temporal.address });
-    worker = await Worker.create({
-      connection, taskQueue: stack.taskQueue, workflowsPath: WORKFLOWS_PATH,
-      activities: createOrchestrationActivities({ pool: stack.pool, config: stack.config, packages: createPackageSource(stack.config), steering: trunkSteering(stack.client, stack.config) }),
-    });
+    worker = await orchestrationWorker(stack, connection);
     running = worker.run();
     app = createApiServer({
       pool: stack.pool, config: stack.config,

@@ -5,14 +5,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
-import { createOrchestrationActivities } from '../../../src/activities';
-import { createPackageSource } from '../../../src/activities/pkginfo/source';
 import { run } from '../../../src/activities/process';
 import { createApiServer } from '../../../src/api/server';
 import { requestRemoteImport } from '../../../src/control/remote-import';
-import { trunkSteering } from '../../../src/control/trunk';
-import { WORKFLOWS_PATH } from '../../../src/worker';
-import { isolatedStack, uniqueName, type IsolatedStack } from '../../support/stack';
+import { isolatedStack, orchestrationWorker, uniqueName, type IsolatedStack } from '../../support/stack';
 import { basic, USER } from './seed';
 import { sha512Crypt } from '../../../src/api/dlrn/passwords';
 
@@ -67,10 +63,7 @@ describe('remote/import through the trunk post-build', () => {
     });
     await stack.pool.query('INSERT INTO users VALUES ($1, $2)', [USER.name, sha512Crypt(USER.password, 'salt', 1000)]);
     connection = await NativeConnection.connect({ address: stack.config.temporal.address });
-    worker = await Worker.create({
-      connection, taskQueue: stack.taskQueue, workflowsPath: WORKFLOWS_PATH,
-      activities: createOrchestrationActivities({ pool: stack.pool, config: stack.config, packages: createPackageSource(stack.config), steering: trunkSteering(stack.client, stack.config) }),
-    });
+    worker = await orchestrationWorker(stack, connection);
     running = worker.run();
     app = createApiServer({
       pool: stack.pool, config: stack.config,
