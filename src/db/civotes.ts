@@ -49,9 +49,8 @@ export async function commitById(db: Db, trunk: string, id: number): Promise<Api
   return rows[0] ? toCommit(rows[0]) : null;
 }
 
-export interface Vote {
-  id: number;
-  commitId: number;
+/** What a vote on a commit and a vote on an aggregate have alike. */
+interface VoteFields {
   ciName: string | null;
   ciUrl: string | null;
   ciVote: boolean | null;
@@ -59,15 +58,10 @@ export interface Vote {
   timestamp: number | null;
   notes: string | null;
   user: string | null;
-  component: string | null;
 }
 
-const VOTE_COLUMNS = 'v.id, v.commit_id, v.ci_name, v.ci_url, v.ci_vote, v.ci_in_progress, v.timestamp, v.notes, v."user", v.component';
-
-function toVote(r: Record<string, unknown>): Vote {
+function toVoteFields(r: Record<string, unknown>): VoteFields {
   return {
-    id: r.id as number,
-    commitId: r.commit_id as number,
     ciName: (r.ci_name as string | null) ?? null,
     ciUrl: (r.ci_url as string | null) ?? null,
     ciVote: (r.ci_vote as boolean | null) ?? null,
@@ -75,8 +69,19 @@ function toVote(r: Record<string, unknown>): Vote {
     timestamp: (r.timestamp as number | null) ?? null,
     notes: (r.notes as string | null) ?? null,
     user: (r.user as string | null) ?? null,
-    component: (r.component as string | null) ?? null,
   };
+}
+
+export interface Vote extends VoteFields {
+  id: number;
+  commitId: number;
+  component: string | null;
+}
+
+const VOTE_COLUMNS = 'v.id, v.commit_id, v.ci_name, v.ci_url, v.ci_vote, v.ci_in_progress, v.timestamp, v.notes, v."user", v.component';
+
+function toVote(r: Record<string, unknown>): Vote {
+  return { id: r.id as number, commitId: r.commit_id as number, ...toVoteFields(r), component: (r.component as string | null) ?? null };
 }
 
 /** One vote search of last_tested_repo (see domain/dlrn-api/votes.ts). */
@@ -137,32 +142,15 @@ export async function votesOfCommit(db: Db, commitId: number, success: boolean |
   return rows.map(toVote);
 }
 
-export interface AggVote {
+export interface AggVote extends VoteFields {
   id: number;
   refHash: string;
-  ciName: string | null;
-  ciUrl: string | null;
-  ciVote: boolean | null;
-  ciInProgress: boolean | null;
-  timestamp: number | null;
-  notes: string | null;
-  user: string | null;
 }
 
 const AGG_COLUMNS = 'a.id, a.ref_hash, a.ci_name, a.ci_url, a.ci_vote, a.ci_in_progress, a.timestamp, a.notes, a."user"';
 
 function toAggVote(r: Record<string, unknown>): AggVote {
-  return {
-    id: r.id as number,
-    refHash: r.ref_hash as string,
-    ciName: (r.ci_name as string | null) ?? null,
-    ciUrl: (r.ci_url as string | null) ?? null,
-    ciVote: (r.ci_vote as boolean | null) ?? null,
-    ciInProgress: (r.ci_in_progress as boolean | null) ?? null,
-    timestamp: (r.timestamp as number | null) ?? null,
-    notes: (r.notes as string | null) ?? null,
-    user: (r.user as string | null) ?? null,
-  };
+  return { id: r.id as number, refHash: r.ref_hash as string, ...toVoteFields(r) };
 }
 
 /** agg_status: the votes on an aggregate hash of the trunk, in insertion order. */
