@@ -1,13 +1,12 @@
 /** Discovery activities (DLRN's getinfo): the trunk's packages and each package's new commits. */
 import type { Pool } from 'pg';
-import { findTrunk, type Config } from '../config';
+import type { Config } from '../config';
 import * as commits from '../db/commits';
 import type { BuildRequest, RecheckAnswer, TrunkPackage } from '../domain/trunk-build';
 import { newCommitsToBuild, planGitLog, shouldRecheck } from '../domain/trunk/commit-selection';
-import { lockedSyncClone } from './clones';
+import { syncPackageHeads } from './clones';
 import { cancellationSignal, heartbeat } from './context';
-import { gitLog, lastCommitTouching, resolveBranch } from './git';
-import { cloneDirs } from './layout';
+import { gitLog } from './git';
 import type { PackageSource } from './pkginfo/source';
 
 export interface DiscoveryDeps {
@@ -30,28 +29,13 @@ export function createDiscoveryActivities(deps: DiscoveryDeps) {
      * build row of the trunk.
      */
     async discoverPackageCommits(trunk: string, pkg: TrunkPackage): Promise<BuildRequest[]> {
-      const t = findTrunk(config, trunk);
-      const dirs = cloneDirs(config, trunk, pkg.name);
-      const signal = cancellationSignal();
-      heartbeat(`fetching ${pkg.upstream}`);
-      await lockedSyncClone(pkg.upstream, dirs.upstream, signal);
-      heartbeat(`fetching ${pkg.distgit}`);
-      await lockedSyncClone(pkg.distgit, dirs.distgit, signal);
-      const fallback = { fallbackToMaster: t.fallbackToMaster, nonfallbackBranches: t.nonfallbackBranches };
-      const source = await resolveBranch(dirs.upstream, pkg.sourceBranch, { ...fallback, source: t.sourceBranch });
-      // DLRN's source-branch fallbacks apply only to the configured source branch: a missing
-      // <release>-rdo distgit branch is not it, so it falls back to rpm-master.
-      const distgitBranch = await resolveBranch(dirs.distgit, pkg.distroBranch, { ...fallback, source: t.sourceBranch });
-      // A package in a shared distgit (gitrepo) is changed only by commits to its own directory.
-      const distgit = pkg.distgitPath
-        ? await lastCommitTouching(dirs.distgit, distgitBranch.ref, pkg.distgitPath)
-        : { sha: distgitBranch.sha, ctime: distgitBranch.ctime };
+      const { t, dirs, source, distgit } = await syncPackageHeads(config, trunk, pkg);
       const rows = await commits.packageRows(pool, trunk, pkg.name);
       // DLRN compares the last row's branch with the configured one, not the one a fallback resolved to.
       const tagsOnly = pkg.buildTagsOnly ?? false;
       const plan = planGitLog(rows, { sourceBranch: pkg.sourceBranch, ref: source.ref, tagsOnly });
       heartbeat(`listing new commits of ${pkg.name}`);
-      const candidates = await gitLog(dirs.upstream, plan.gitArgs, { signal, tagsOnly });
+      const candidates = await gitLog(dirs.upstream, plan.gitArgs, { signal: cancellationSignal(), tagsOnly });
       const { toBuild } = newCommitsToBuild({
         projectName: pkg.name,
         plan,

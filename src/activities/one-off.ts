@@ -2,12 +2,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { findTrunk, type Config } from '../config';
+import type { Config } from '../config';
 import type { BuildRequest } from '../domain/trunk-build';
 import { parseSpecDeps, type SpecDeps } from '../domain/trunk/one-off';
-import { ensureCommit, lockedSyncClone } from './clones';
+import { ensureCommit, syncPackageHeads } from './clones';
 import { cancellationSignal, heartbeat } from './context';
-import { git, lastCommitTouching, resolveBranch } from './git';
+import { git } from './git';
 import { cloneDirs } from './layout';
 import type { PackageSource } from './pkginfo/source';
 import { run } from './process';
@@ -21,18 +21,8 @@ export function createOneOffActivities(deps: { config: Config; packages: Package
      * whatever was built before.
      */
     async headBuildRequest(trunk: string, packageName: string): Promise<BuildRequest> {
-      const t = findTrunk(config, trunk);
       const pkg = await deps.packages.find(trunk, packageName);
-      const dirs = cloneDirs(config, trunk, pkg.name);
-      const signal = cancellationSignal();
-      heartbeat(`fetching ${pkg.upstream}`);
-      await lockedSyncClone(pkg.upstream, dirs.upstream, signal);
-      heartbeat(`fetching ${pkg.distgit}`);
-      await lockedSyncClone(pkg.distgit, dirs.distgit, signal);
-      const fallback = { fallbackToMaster: t.fallbackToMaster, nonfallbackBranches: t.nonfallbackBranches };
-      const source = await resolveBranch(dirs.upstream, pkg.sourceBranch, { ...fallback, source: t.sourceBranch });
-      const distgitBranch = await resolveBranch(dirs.distgit, pkg.distroBranch, { ...fallback, source: t.distroBranch });
-      const distgit = pkg.distgitPath ? await lastCommitTouching(dirs.distgit, distgitBranch.ref, pkg.distgitPath) : distgitBranch;
+      const { t, source, distgit } = await syncPackageHeads(config, trunk, pkg);
       return {
         trunk, release: t.release, packageName: pkg.name, project: pkg.project, commitHash: source.sha, distroHash: distgit.sha,
         extendedHash: null, dtCommit: source.ctime, dtDistro: distgit.ctime, commitBranch: source.branch,
